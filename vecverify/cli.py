@@ -1,0 +1,78 @@
+"""The `vecverify` command line: a thin click layer over `vecverify.commands`."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from vecverify import commands
+from vecverify.options import Options
+
+EXIT_HELP = """
+\b
+Exit codes:
+  0  every check proved
+  1  some check violated (a validated counterexample is shown)
+  2  nothing violated, but some check unknown (timeout, solver gave up) or unsupported
+  3  input or usage error (syntax, type, unsupported file, bad option)
+"""
+
+
+@click.group(epilog=EXIT_HELP)
+@click.version_option(package_name="vecverify")
+def cli() -> None:
+    """vecverify: prove vector (dynamic array) programs correct over the SMT theory of
+    sequences, or show a concrete counterexample."""
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Solver time limit per check, in seconds.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Check VCs in this many parallel solver processes.")
+@click.option("--solver", default="cvc5", show_default=True, help="Decision procedure.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list proved checks (text format).")
+@click.option("--stats", is_flag=True, help="Print time per phase to stderr.")
+def verify(files: tuple[str, ...], fmt: str, timeout: float, jobs: int, solver: str,
+           verbose: bool, stats: bool) -> None:
+    """Verify every check of FILES (.vec programs) and report each one that is not proved."""
+    options = Options(timeout_s=timeout, jobs=jobs, solver=solver)
+    sys.exit(commands.verify(list(files), options, fmt, sys.stdout, sys.stderr, verbose, stats))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("-o", "--out-dir", default=None, help="Write one .smt2 file per check here.")
+def smt2(files: tuple[str, ...], out_dir: str | None) -> None:
+    """Write the SMT-LIB 2.6 script of each verification condition (stdout by default)."""
+    sys.exit(commands.smt2(list(files), out_dir, sys.stdout, sys.stderr))
+
+
+@cli.command("list-checks")
+def list_checks() -> None:
+    """List the check kinds vecverify reports."""
+    sys.exit(commands.list_checks(sys.stdout))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; usage errors exit with 3 (click's default would be 2, our 'unknown')."""
+    try:
+        cli.main(args=argv, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write("aborted\n")
+        return commands.EXIT_INPUT
+    except click.ClickException as exc:
+        exc.show()
+        return commands.EXIT_INPUT
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

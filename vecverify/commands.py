@@ -1,0 +1,57 @@
+"""The CLI's commands as plain functions: (arguments, options, out, err) -> exit code.
+
+Exit codes: 0 every check proved, 1 some check violated, 2 none violated but some unknown or
+unsupported, 3 input or usage error (printed as `file:line:col: error: message`).
+"""
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from vecverify.errors import InputError
+from vecverify.obligations import REGISTRY
+from vecverify.options import Options
+from vecverify.pipeline import compile_paths, verify_paths
+from vecverify.reports import render_json, render_text
+
+EXIT_PROVED, EXIT_VIOLATED, EXIT_UNKNOWN, EXIT_INPUT = 0, 1, 2, 3
+
+
+def verify(paths: list[str], options: Options, fmt: str, out: TextIO, err: TextIO,
+           verbose: bool = False, stats: bool = False) -> int:
+    try:
+        report = verify_paths(paths, options)
+    except InputError as exc:
+        err.write(exc.render() + "\n")
+        return EXIT_INPUT
+    out.write(render_json(report) if fmt == "json" else render_text(report, verbose))
+    if stats:
+        err.write("stats: " + ", ".join(f"{k}={v:.3f}" for k, v in report.stats.items()) + "\n")
+    return report.exit_code()
+
+
+def smt2(paths: list[str], outdir: str | None, out: TextIO, err: TextIO) -> int:
+    """Write the SMT-LIB script of every VC (one file per check in `outdir`, else stdout)."""
+    try:
+        compiled = compile_paths(paths)
+    except InputError as exc:
+        err.write(exc.render() + "\n")
+        return EXIT_INPUT
+    if outdir:
+        os.makedirs(outdir, exist_ok=True)
+    for n, (vc, script) in enumerate(zip(compiled.vcs, compiled.scripts)):
+        if outdir:
+            name = f"{n:03d}_{vc.procedure}_{vc.check.kind}_L{vc.check.span.line}.smt2"
+            with open(os.path.join(outdir, name), "w", encoding="utf-8") as fh:
+                fh.write(script.text())
+            out.write(os.path.join(outdir, name) + "\n")
+        else:
+            out.write(script.text())
+            out.write("(reset)\n")
+    return 0
+
+
+def list_checks(out: TextIO) -> int:
+    for kind, cls in sorted(REGISTRY.items()):
+        out.write(f"{kind:26} {cls.short}\n")
+    return 0

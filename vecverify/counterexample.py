@@ -1,0 +1,68 @@
+"""Turns a solver model into a counterexample, after checking it by evaluation.
+
+The model is evaluated on the VC (labels, then the formula) with the reference semantics of
+`terms.evaluate`; only if the formula evaluates to true is it a counterexample.  Values are then
+mapped back to source names: the inputs on entry, the variables at the failing check, and the
+check's own detail values (index, length, operands...).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vecverify.drivers import SolverResult
+from vecverify.encoders import Script
+from vecverify.terms import TermManager, substitute
+from vecverify.terms.evaluate import Evaluator, NotEvaluable
+from vecverify.values import to_json
+from vecverify.vcgen import VC
+
+INPUT_ROLES = ("param", "mut_param")
+STATE_ROLES = ("mut_param", "result", "local")
+
+
+@dataclass(frozen=True)
+class Validation:
+    ok: bool
+    reason: str
+    counterexample: dict[str, Any] | None
+
+
+def validate(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Validation:
+    probes = {t: v for t, v in zip(script.probes, result.probes) if v is not None}
+    ev = Evaluator(result.model, probes, result.domains)
+    try:
+        for label, body in vc.definitions:
+            ev.define(label.name, ev.value(body))
+        holds = ev.value(vc.formula)
+    except NotEvaluable as exc:
+        return Validation(False, f"the solver's model could not be checked: {exc}", None)
+    if holds is not True:
+        return Validation(False, "the solver's model does not violate the check when evaluated "
+                          "(solver model bug)", None)
+    return Validation(True, "", _describe(tm, vc, ev))
+
+
+def _describe(tm: TermManager, vc: VC, ev: Evaluator) -> dict[str, Any]:
+    def val(term: Any) -> Any:
+        try:
+            return to_json(ev.value(term))
+        except NotEvaluable:
+            return None
+
+    line = vc.check.span.line
+    inputs = {info.source_name: val(t) for info, t in vc.at_entry if info.role in INPUT_ROLES}
+    state = {}
+    for info, t in vc.at_check:
+        if info.role in STATE_ROLES and info.decl_line <= line:
+            v = val(t)
+            if v is not None:
+                state[info.source_name] = v
+    env = {info.term: t for info, t in vc.at_check}
+    values = {}
+    for text, term in vc.check.details:
+        v = val(substitute(tm, term, env))
+        if v is not None:
+            values[text] = v
+    return {"line": line, "inputs": {k: v for k, v in inputs.items() if v is not None},
+            "state": state, "values": values}

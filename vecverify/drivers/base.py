@@ -1,0 +1,39 @@
+"""The solver protocol: `check(task) -> SolverResult`, with `unknown` as an ordinary value.
+
+A task is plain data (SMT-LIB text, probe terms as text, a timeout) so it can cross a process
+boundary; results carry the model as plain values (see `vecverify.values`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from vecverify.values import Value
+
+
+@dataclass(frozen=True)
+class SolverTask:
+    smtlib: str
+    probes: tuple[str, ...] = ()
+    timeout_s: float = 10.0
+    quantified: bool = False
+
+
+@dataclass(frozen=True)
+class SolverResult:
+    status: str                                   # sat | unsat | unknown
+    reason: str = ""                              # why unknown (timeout, incomplete, crash...)
+    model: dict[str, Value] = field(default_factory=dict)
+    probes: tuple[Value | None, ...] = ()
+    domains: dict[str, list[Value]] = field(default_factory=dict)
+    time_s: float = 0.0
+    solver: str = ""
+
+    def __post_init__(self) -> None:
+        assert self.status in ("sat", "unsat", "unknown"), self.status
+
+
+class Solver(Protocol):
+    name: str
+
+    def check(self, task: SolverTask) -> SolverResult: ...

@@ -1,0 +1,121 @@
+"""Runs solver tasks in worker processes so that a crash, hang or error costs one check only.
+
+Each worker runs one task at a time over a pipe; the parent knows which task every worker holds,
+kills a worker that overruns its task's deadline (timeout + grace) and starts a new one.  A task
+whose worker died, hung or raised becomes `unknown` with the reason.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+import traceback
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable
+
+from .base import SolverResult, SolverTask
+
+GRACE_S = 5.0
+
+SolverFactory = Callable[[], object]
+
+
+def _worker(conn: Connection, factory: SolverFactory) -> None:
+    solver = factory()
+    while True:
+        try:
+            item = conn.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        index, task = item
+        try:
+            result = solver.check(task)  # type: ignore[attr-defined]
+        except Exception as exc:  # a solver error is a result, not a crash of the run
+            detail = str(exc).strip().splitlines()
+            result = SolverResult("unknown", f"solver error: {detail[0] if detail else exc!r}",
+                                  solver=getattr(solver, "name", "?"))
+            traceback.clear_frames(exc.__traceback__)
+        conn.send((index, result))
+
+
+class _Worker:
+    def __init__(self, ctx: mp.context.BaseContext, factory: SolverFactory) -> None:
+        parent, child = ctx.Pipe()
+        self.conn = parent
+        self.proc = ctx.Process(target=_worker, args=(child, factory), daemon=True)  # type: ignore[attr-defined]
+        self.proc.start()
+        child.close()
+        self.index: int | None = None
+        self.deadline = 0.0
+        self.started = 0.0
+
+    def give(self, index: int, task: SolverTask) -> None:
+        self.index = index
+        self.started = time.monotonic()
+        self.deadline = self.started + task.timeout_s + GRACE_S
+        self.conn.send((index, task))
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+
+def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1,
+              solver_name: str = "cvc5") -> list[SolverResult]:
+    """Results in task order; never raises because of what a solver did."""
+    pending = list(enumerate(tasks))
+    results: dict[int, SolverResult] = {}
+    if not pending:
+        return []
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    workers = [_Worker(ctx, factory) for _ in range(max(1, min(jobs, len(pending))))]
+    queue = list(reversed(pending))
+    try:
+        while len(results) < len(pending):
+            for i, w in enumerate(workers):
+                if w.index is None and queue:
+                    idx, task = queue.pop()
+                    try:
+                        w.give(idx, task)
+                    except (BrokenPipeError, OSError):
+                        w.kill()
+                        workers[i] = w = _Worker(ctx, factory)
+                        w.give(idx, task)
+            busy = [w for w in workers if w.index is not None]
+            now = time.monotonic()
+            timeout = max(0.0, min(w.deadline for w in busy) - now)
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout)
+            now = time.monotonic()
+            for i, w in enumerate(workers):
+                if w.index is None:
+                    continue
+                if w.conn in ready:
+                    try:
+                        idx, res = w.conn.recv()
+                        results[idx] = res
+                        w.index = None
+                        continue
+                    except (EOFError, OSError):
+                        pass
+                dead = not w.proc.is_alive()
+                if dead or now >= w.deadline:
+                    code = w.proc.exitcode
+                    elapsed = now - w.started
+                    reason = (f"solver crashed (exit code {code})" if dead
+                              else "timeout (solver did not stop; killed)")
+                    results[w.index] = SolverResult("unknown", reason, time_s=elapsed,
+                                                    solver=solver_name)
+                    w.kill()
+                    workers[i] = _Worker(ctx, factory)
+    finally:
+        for w in workers:
+            try:
+                w.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+            w.proc.join(timeout=1)
+            w.kill()
+    return [results[i] for i in range(len(pending))]

@@ -1,0 +1,38 @@
+"""The solver registry: names to factories; a backend is registered only if it imports."""
+from __future__ import annotations
+
+from typing import Callable
+
+from vecverify.errors import InputError
+
+from .base import Solver
+
+_FACTORIES: dict[str, Callable[[], Solver]] = {}
+
+
+def register(name: str, factory: Callable[[], Solver]) -> None:
+    _FACTORIES[name] = factory
+
+
+def _register_builtins() -> None:
+    from .cvc5_api import Cvc5Solver
+    register("cvc5", Cvc5Solver)
+
+
+def names() -> list[str]:
+    if not _FACTORIES:
+        _register_builtins()
+    return sorted(_FACTORIES)
+
+
+def factory(name: str) -> Callable[[], Solver]:
+    if not _FACTORIES:
+        _register_builtins()
+    if name not in _FACTORIES:
+        raise InputError(None, f"unknown solver '{name}' (available: {', '.join(names())})",
+                         "usage.solver")
+    return _FACTORIES[name]
+
+
+def reset() -> None:
+    _FACTORIES.clear()

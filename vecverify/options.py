@@ -1,0 +1,11 @@
+"""The one frozen options object the pipeline receives (defaults < CLI flags)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Options:
+    timeout_s: float = 10.0
+    jobs: int = 1
+    solver: str = "cvc5"

@@ -1,0 +1,129 @@
+"""The verification pipeline: source file -> procedures -> VCs -> SMT-LIB -> solver -> verdicts.
+
+Plain functions with explicit inputs; the CLI is a thin layer on top.  Per-phase times are
+collected in `Report.stats` for the benchmark script.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from vecverify.counterexample import validate
+from vecverify.drivers import SolverResult, SolverTask, run_tasks
+from vecverify.drivers import registry
+from vecverify.encoders import Script, encode
+from vecverify.errors import InputError, Span
+from vecverify.ir import Procedure, UnsupportedFunction
+from vecverify.options import Options
+from vecverify.reports import Diagnostic, Report, Status
+from vecverify.terms import TermManager
+from vecverify.vcgen import VC, generate
+
+# file extension -> "module:function" of the frontend loader
+FRONTENDS: dict[str, str] = {
+    ".vec": "vecverify.frontends.vec:load",
+}
+
+Loader = Callable[[str, str, TermManager], list]
+
+
+def frontend_for(path: str) -> Loader:
+    ext = os.path.splitext(path)[1]
+    if ext not in FRONTENDS:
+        known = ", ".join(sorted(FRONTENDS))
+        raise InputError(Span.point(path, 1, 1),
+                         f"unsupported file type '{ext or path}' (supported: {known})",
+                         "usage.file-type")
+    module, func = FRONTENDS[ext].split(":")
+    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+
+
+def read_source(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise InputError(None, f"{path}: no such file", "usage.file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(None, f"{path}: cannot read: {exc}", "usage.file") from None
+
+
+@dataclass
+class Compiled:
+    """What the front half of the pipeline produces for a set of files."""
+
+    tm: TermManager
+    vcs: list[VC]
+    scripts: list[Script]
+    unsupported: list[UnsupportedFunction]
+    stats: dict[str, float]
+
+
+def compile_paths(paths: list[str]) -> Compiled:
+    """Parse, type-check and lower every file, then generate and encode the VCs."""
+    tm = TermManager()
+    stats = {"parse_s": 0.0, "vcgen_s": 0.0, "encode_s": 0.0}
+    procs: list[Procedure] = []
+    unsupported: list[UnsupportedFunction] = []
+    for path in paths:
+        t0 = time.perf_counter()
+        loaded = frontend_for(path)(path, read_source(path), tm)
+        stats["parse_s"] += time.perf_counter() - t0
+        for item in loaded:
+            (unsupported if isinstance(item, UnsupportedFunction) else procs).append(item)
+    t0 = time.perf_counter()
+    vcs = [vc for p in procs for vc in generate(tm, p)]
+    stats["vcgen_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    scripts = [encode(vc) for vc in vcs]
+    stats["encode_s"] = time.perf_counter() - t0
+    return Compiled(tm, vcs, scripts, unsupported, stats)
+
+
+def verify_paths(paths: list[str], options: Options) -> Report:
+    compiled = compile_paths(paths)
+    factory = registry.factory(options.solver)
+    t0 = time.perf_counter()
+    tasks = [SolverTask(s.text(), s.probe_texts(), options.timeout_s, s.quantified)
+             for s in compiled.scripts]
+    results = run_tasks(tasks, factory, options.jobs, options.solver)
+    stats = dict(compiled.stats)
+    stats["solve_s"] = time.perf_counter() - t0
+    stats["solver_cpu_s"] = sum(r.time_s for r in results)
+    t0 = time.perf_counter()
+    diags = [judge(compiled.tm, vc, s, r)
+             for vc, s, r in zip(compiled.vcs, compiled.scripts, results)]
+    diags += [unsupported_diagnostic(u) for u in compiled.unsupported]
+    stats["validate_s"] = time.perf_counter() - t0
+    diags.sort(key=lambda d: (d.file, d.line, d.column, d.kind))
+    return Report(diags, stats)
+
+
+def judge(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Diagnostic:
+    """The verdict of one check: proved only on unsat, violated only with a checked model."""
+    check = vc.check
+    span = check.span
+    cex = None
+    if result.status == "unsat":
+        status, message = Status.PROVED, check.obligation.success
+    elif result.status == "sat":
+        v = validate(tm, vc, script, result)
+        if v.ok:
+            status, message, cex = Status.VIOLATED, check.message, v.counterexample
+        else:
+            status, message = Status.UNKNOWN, f"{check.message}; {v.reason}"
+    else:
+        status = Status.UNKNOWN
+        message = f"{check.message}; the solver could not decide it: {result.reason}"
+    return Diagnostic(span.file, span.line, span.column, span.end_line, span.end_column,
+                      vc.procedure, check.kind, status, message, result.solver or "cvc5",
+                      result.time_s, cex)
+
+
+def unsupported_diagnostic(u: UnsupportedFunction) -> Diagnostic:
+    s = u.span
+    return Diagnostic(s.file, s.line, s.column, s.end_line, s.end_column, u.name, "unsupported",
+                      Status.UNSUPPORTED, f"[unsupported] {u.construct}", "", 0.0, None)

@@ -1,0 +1,59 @@
+"""Renderers of a Report: gcc-style text lines and the version-1 JSON document."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vecverify.values import show
+
+from .diagnostic import Diagnostic, Report, Status
+
+_SEVERITY = {Status.VIOLATED: "error", Status.UNKNOWN: "warning", Status.UNSUPPORTED: "warning"}
+
+
+def text_line(d: Diagnostic) -> str:
+    tag = d.kind if d.status is Status.VIOLATED else d.status.value
+    extra = "" if d.status is Status.VIOLATED else f" {d.kind}:"
+    return (f"{d.file}:{d.line}:{d.column}: {_SEVERITY[d.status]}: [{tag}]{extra} "
+            f"{d.message} (in {d.function})")
+
+
+def counterexample_lines(cex: dict[str, Any], indent: str = "    ") -> list[str]:
+    out = [f"{indent}counterexample:"]
+    for title, key in (("inputs", "inputs"), (f"at line {cex.get('line', '?')}", "state"),
+                       ("values", "values")):
+        section = cex.get(key) or {}
+        if not section:
+            continue
+        out.append(f"{indent}  {title}:")
+        out += [f"{indent}    {name} = {show(_untag(v))}" for name, v in section.items()]
+    return out
+
+
+def _untag(v: Any) -> Any:
+    return tuple(_untag(x) for x in v) if isinstance(v, list) else v
+
+
+def render_text(report: Report, verbose: bool = False) -> str:
+    lines: list[str] = []
+    for d in report.diagnostics:
+        if d.status is Status.PROVED:
+            if verbose:
+                lines.append(f"{d.file}:{d.line}:{d.column}: note: [proved] {d.kind}: "
+                             f"{d.message} (in {d.function})")
+            continue
+        lines.append(text_line(d))
+        if d.counterexample:
+            lines += counterexample_lines(d.counterexample)
+    s = report.summary()
+    tail = f", {s['unsupported']} unsupported" if s["unsupported"] else ""
+    lines.append(f"{len(report.diagnostics)} checks: {s['proved']} proved, "
+                 f"{s['violated']} violated, {s['unknown']} unknown{tail}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: Report) -> str:
+    doc = {"version": 1,
+           "checks": [d.to_json() for d in report.diagnostics],
+           "summary": report.summary()}
+    return json.dumps(doc, indent=2) + "\n"

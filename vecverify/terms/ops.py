@@ -1,0 +1,66 @@
+"""The closed operator table: every term operator, its SMT-LIB name and its group.
+
+The groups partition `Op` exactly (checked below at import time), so a walker or printer that
+handles every group handles every operator.
+"""
+from __future__ import annotations
+
+from enum import Enum, auto
+
+
+class Op(Enum):
+    # leaves
+    VAR = auto()          # free symbol (payload: name)
+    BVAR = auto()         # bound variable of a quantifier (payload: unique name)
+    BOOL_CONST = auto()   # payload: bool
+    INT_CONST = auto()    # payload: int
+    SEQ_EMPTY = auto()    # payload: none; the sort says which (Seq T)
+    # Boolean structure
+    NOT = auto()
+    AND = auto()
+    OR = auto()
+    IMPLIES = auto()
+    IFF = auto()
+    ITE = auto()
+    EQ = auto()
+    FORALL = auto()       # args: bound vars..., body
+    EXISTS = auto()
+    # integer arithmetic
+    LE = auto()
+    LT = auto()
+    ADD = auto()
+    SUB = auto()
+    NEG = auto()
+    MUL = auto()
+    DIV = auto()          # SMT-LIB (Euclidean) div
+    MOD = auto()          # SMT-LIB (Euclidean) mod
+    # sequences
+    SEQ_UNIT = auto()
+    SEQ_CONCAT = auto()
+    SEQ_LEN = auto()
+    SEQ_NTH = auto()
+    SEQ_UPDATE = auto()
+    SEQ_EXTRACT = auto()
+
+
+LEAVES = frozenset({Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.SEQ_EMPTY})
+BOOL_OPS = frozenset({Op.NOT, Op.AND, Op.OR, Op.IMPLIES, Op.IFF, Op.ITE, Op.EQ})
+QUANTIFIERS = frozenset({Op.FORALL, Op.EXISTS})
+ARITH_OPS = frozenset({Op.LE, Op.LT, Op.ADD, Op.SUB, Op.NEG, Op.MUL, Op.DIV, Op.MOD})
+SEQ_OPS = frozenset({Op.SEQ_UNIT, Op.SEQ_CONCAT, Op.SEQ_LEN, Op.SEQ_NTH, Op.SEQ_UPDATE,
+                     Op.SEQ_EXTRACT})
+
+_GROUPS = (LEAVES, BOOL_OPS, QUANTIFIERS, ARITH_OPS, SEQ_OPS)
+assert sum(len(g) for g in _GROUPS) == len(Op), "operator groups must partition Op"
+assert frozenset().union(*_GROUPS) == frozenset(Op), "operator groups must cover Op"
+
+SMT_NAMES: dict[Op, str] = {
+    Op.NOT: "not", Op.AND: "and", Op.OR: "or", Op.IMPLIES: "=>", Op.IFF: "=", Op.ITE: "ite",
+    Op.EQ: "=", Op.FORALL: "forall", Op.EXISTS: "exists",
+    Op.LE: "<=", Op.LT: "<", Op.ADD: "+", Op.SUB: "-", Op.NEG: "-", Op.MUL: "*",
+    Op.DIV: "div", Op.MOD: "mod",
+    Op.SEQ_EMPTY: "seq.empty", Op.SEQ_UNIT: "seq.unit", Op.SEQ_CONCAT: "seq.++",
+    Op.SEQ_LEN: "seq.len", Op.SEQ_NTH: "seq.nth", Op.SEQ_UPDATE: "seq.update",
+    Op.SEQ_EXTRACT: "seq.extract",
+}
+assert set(SMT_NAMES) == set(Op) - {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST}

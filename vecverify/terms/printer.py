@@ -1,0 +1,46 @@
+"""SMT-LIB 2.6 text of a term (cvc5's sequence theory spelling), built without recursion."""
+from __future__ import annotations
+
+import re
+
+from .manager import Term
+from .ops import SMT_NAMES, Op
+from .walkers import DagWalker
+
+_SIMPLE = re.compile(r"^[A-Za-z~!@$%^&*_+=<>.?/\-][A-Za-z0-9~!@$%^&*_+=<>.?/\-]*$")
+
+
+def smt_symbol(name: str) -> str:
+    """A symbol as SMT-LIB accepts it, quoted with |...| when needed."""
+    return name if _SIMPLE.match(name) and not name.startswith("@") else f"|{name}|"
+
+
+class _Printer(DagWalker[str]):
+    def walk_var(self, t: Term, args: list[str]) -> str:
+        return smt_symbol(t.name)
+
+    walk_bvar = walk_var
+
+    def walk_bool_const(self, t: Term, args: list[str]) -> str:
+        return "true" if t.payload else "false"
+
+    def walk_int_const(self, t: Term, args: list[str]) -> str:
+        v = int(t.payload)  # type: ignore[arg-type]
+        return str(v) if v >= 0 else f"(- {-v})"
+
+    def walk_seq_empty(self, t: Term, args: list[str]) -> str:
+        return f"(as seq.empty {t.sort.smt()})"
+
+    def _quant(self, t: Term, args: list[str]) -> str:
+        binders = " ".join(f"({smt_symbol(b.name)} {b.sort.smt()})" for b in t.args[:-1])
+        return f"({SMT_NAMES[t.op]} ({binders}) {args[-1]})"
+
+    walk_forall = _quant
+    walk_exists = _quant
+
+    def walk_default(self, t: Term, args: list[str]) -> str:
+        return f"({SMT_NAMES[t.op]} {' '.join(args)})"
+
+
+def to_smtlib(term: Term) -> str:
+    return _Printer().walk(term)

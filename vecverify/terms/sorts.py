@@ -1,0 +1,56 @@
+"""SMT sorts of the terms vecverify builds: Bool, Int, uninterpreted sorts and (Seq T).
+
+Sorts are small frozen values, so structural equality is enough and they hash-cons for free.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sort:
+    """Base class of every sort; `smt()` is its SMT-LIB spelling."""
+
+    def smt(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class BoolSort(Sort):
+    def smt(self) -> str:
+        return "Bool"
+
+
+@dataclass(frozen=True)
+class IntSort(Sort):
+    def smt(self) -> str:
+        return "Int"
+
+
+@dataclass(frozen=True)
+class UninterpretedSort(Sort):
+    name: str
+
+    def smt(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class SeqSort(Sort):
+    elem: Sort
+
+    def smt(self) -> str:
+        return f"(Seq {self.elem.smt()})"
+
+
+BOOL = BoolSort()
+INT = IntSort()
+
+
+def uninterpreted_sorts(sort: Sort) -> set[UninterpretedSort]:
+    """The uninterpreted sorts a sort mentions (they need a `declare-sort`)."""
+    if isinstance(sort, UninterpretedSort):
+        return {sort}
+    if isinstance(sort, SeqSort):
+        return uninterpreted_sorts(sort.elem)
+    return set()

@@ -1,0 +1,260 @@
+"""VC generation: a forward pass over the guarded commands in passive (SSA) form.
+
+Each assignment gets a fresh SSA symbol, each join point of the control flow a Boolean label
+defined as the disjunction of the incoming paths.  A VC for `assert c` is then
+`labels ∧ path ∧ ¬c`, which is linear in the program size (no path enumeration, no exponential
+weakest precondition).  Loops are cut by their invariants here:
+
+    assert inv (entry); havoc modified; assume inv; head;
+    choice { assume cond; body; assert inv (preserved); stop } [] { assume !cond }
+
+Every assert is assumed after it is checked, so one failure is reported once.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from vecverify.errors import InternalError
+from vecverify.ir import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue, Havoc,
+                          Loop, Procedure, Return, ReturnScope, Stmt, VarInfo)
+from vecverify.terms import BOOL, Op, Term, TermManager, free_vars, substitute
+
+from .vc import VC
+
+
+@dataclass
+class _State:
+    """A reachable program point: path condition `pc ∧ conj` and the current SSA versions."""
+
+    pc: Term
+    conj: list[Term]
+    env: dict[Term, Term]
+
+    def copy(self) -> "_State":
+        return _State(self.pc, list(self.conj), dict(self.env))
+
+
+@dataclass
+class _LoopFrame:
+    breaks: list[_State] = field(default_factory=list)
+    continues: list[_State] = field(default_factory=list)
+
+
+class _Generator:
+    def __init__(self, tm: TermManager, proc: Procedure) -> None:
+        self.tm = tm
+        self.proc = proc
+        self.info = proc.info()
+        self.versions: dict[Term, itertools.count[int]] = {}
+        self.definitions: list[tuple[Term, Term]] = []
+        self.vcs: list[tuple[Check, Term, dict[Term, Term]]] = []
+        self.returns: list[list[_State]] = []
+        self.loops: list[_LoopFrame] = []
+        self.labels = itertools.count()
+        self.entry: dict[Term, Term] = {}
+
+    # -- SSA helpers ---------------------------------------------------------------------
+    def fresh(self, var: Term) -> Term:
+        counter = self.versions.setdefault(var, itertools.count())
+        return self.tm.var(f"{var.name}@{next(counter)}", var.sort)
+
+    def sub(self, st: _State, term: Term) -> Term:
+        return substitute(self.tm, term, st.env)
+
+    def wf(self, var: Term, version: Term) -> Term | None:
+        info = self.info.get(var)
+        if info is None or info.wf is None:
+            return None
+        return substitute(self.tm, info.wf, {var: version})
+
+    def havoc(self, st: _State, var: Term) -> None:
+        if var not in self.info:
+            raise InternalError(f"{self.proc.name}: havoc of undeclared variable {var.name}")
+        new = self.fresh(var)
+        st.env[var] = new
+        wf = self.wf(var, new)
+        if wf is not None:
+            st.conj.append(wf)
+
+    def label(self, body: Term) -> Term:
+        name = self.tm.var(f"blk!{next(self.labels)}", BOOL)
+        self.definitions.append((name, body))
+        return name
+
+    def flush(self, st: _State) -> _State:
+        """Name the current path condition with a label so branches share it."""
+        if not st.conj:
+            return st
+        return _State(self.label(self.tm.and_(st.pc, *st.conj)), [], st.env)
+
+    def join(self, states: list[_State | None]) -> _State | None:
+        live = [s for s in states if s is not None]
+        if not live:
+            return None
+        if len(live) == 1:
+            return live[0]
+        keys = set().union(*(s.env.keys() for s in live))
+        merged: dict[Term, Term] = {}
+        for var in sorted(keys):
+            vals = {s.env[var] for s in live}
+            if len(vals) == 1:
+                merged[var] = vals.pop()
+                continue
+            new = self.fresh(var)
+            merged[var] = new
+            for s in live:
+                s.conj.append(self.tm.eq(new, s.env[var]))
+        paths = [self.tm.and_(s.pc, *s.conj) for s in live]
+        return _State(self.label(self.tm.or_(*paths)), [], merged)
+
+    # -- statements ----------------------------------------------------------------------
+    def run(self) -> None:
+        st = _State(self.tm.true, [], {})
+        for info in self.proc.variables:
+            self.havoc(st, info.term)
+        self.entry = dict(st.env)
+        self.walk(self.proc.body, st)
+
+    def walk(self, stmt: Stmt, st: _State | None) -> _State | None:
+        if st is None:
+            return None
+        method = getattr(self, f"walk_{type(stmt).__name__}", None)
+        if method is None:
+            raise InternalError(f"vcgen cannot handle {type(stmt).__name__}")
+        return method(stmt, st)  # type: ignore[no-any-return]
+
+    def walk_Assume(self, s: Assume, st: _State) -> _State | None:
+        cond = self.sub(st, s.cond)
+        if cond.is_false():
+            return None
+        st.conj.append(cond)
+        return st
+
+    def walk_Assert(self, s: Assert, st: _State) -> _State:
+        cond = self.sub(st, s.cond)
+        formula = self.tm.and_(st.pc, *st.conj, self.tm.not_(cond))
+        self.vcs.append((s.check, formula, dict(st.env)))
+        st.conj.append(cond)
+        return st
+
+    def walk_Assign(self, s: Assign, st: _State) -> _State:
+        value = self.sub(st, s.value)
+        if value.op in (Op.VAR, Op.INT_CONST, Op.BOOL_CONST, Op.SEQ_EMPTY):
+            st.env[s.var] = value          # aliasing a leaf needs no new symbol
+            return st
+        new = self.fresh(s.var)
+        st.conj.append(self.tm.eq(new, value))
+        st.env[s.var] = new
+        return st
+
+    def walk_Havoc(self, s: Havoc, st: _State) -> _State:
+        for var in s.vars:
+            self.havoc(st, var)
+        return st
+
+    def walk_Block(self, s: Block, st: _State) -> _State | None:
+        cur: _State | None = st
+        for inner in s.stmts:
+            cur = self.walk(inner, cur)
+            if cur is None:
+                return None
+        return cur
+
+    def walk_Choice(self, s: Choice, st: _State) -> _State | None:
+        base = self.flush(st)
+        return self.join([self.walk(b, base.copy()) for b in s.branches])
+
+    def walk_ReturnScope(self, s: ReturnScope, st: _State) -> _State | None:
+        self.returns.append([])
+        end = self.walk(s.body, st)
+        exits = self.returns.pop()
+        return self.join([end, *exits])
+
+    def walk_Return(self, s: Return, st: _State) -> None:
+        if not self.returns:
+            raise InternalError("return outside a return scope")
+        self.returns[-1].append(st)
+        return None
+
+    def walk_Break(self, s: Break, st: _State) -> None:
+        self.loops[-1].breaks.append(st)
+        return None
+
+    def walk_Continue(self, s: Continue, st: _State) -> None:
+        self.loops[-1].continues.append(st)
+        return None
+
+    def walk_Loop(self, s: Loop, st: _State) -> _State | None:
+        for inv in s.invariants:
+            self.walk_Assert(Assert(inv.cond, inv.entry), st)
+        for var in sorted(modified_vars(s)):
+            self.havoc(st, var)
+        for inv in s.invariants:
+            st.conj.append(self.sub(st, inv.cond))
+        head = self.walk(s.head, st)
+        if head is None:
+            return None
+        head = self.flush(head)
+        frame = _LoopFrame()
+        self.loops.append(frame)
+        body_st = head.copy()
+        body_st.conj.append(self.sub(body_st, s.cond))
+        end = self.walk(s.body, body_st)
+        self.loops.pop()
+        again = self.join([end, *frame.continues])
+        if again is not None:
+            for inv in s.invariants:
+                self.walk_Assert(Assert(inv.cond, inv.preserved), again)
+        exit_st = head.copy()
+        exit_st.conj.append(self.tm.not_(self.sub(exit_st, s.cond)))
+        return self.join([exit_st, *frame.breaks])
+
+    # -- results -------------------------------------------------------------------------
+    def results(self) -> list[VC]:
+        label_defs = dict(self.definitions)
+        order = {name: k for k, (name, _) in enumerate(self.definitions)}
+        out: list[VC] = []
+        for check, formula, env in self.vcs:
+            needed: set[Term] = set()
+            todo = [v for v in free_vars(formula) if v in label_defs]
+            while todo:
+                lab = todo.pop()
+                if lab in needed:
+                    continue
+                needed.add(lab)
+                todo.extend(v for v in free_vars(label_defs[lab]) if v in label_defs)
+            defs = tuple((lab, label_defs[lab]) for lab in sorted(needed, key=order.__getitem__))
+            at_entry = tuple((self.info[v], t) for v, t in self.entry.items())
+            at_check = tuple((self.info[v], t) for v, t in env.items())
+            out.append(VC(self.proc.name, check, defs, formula, at_entry, at_check,
+                          self.proc.notes))
+        return out
+
+
+def modified_vars(stmt: Stmt) -> set[Term]:
+    """Variables a statement may change (assignment or havoc targets), nested loops included."""
+    out: set[Term] = set()
+    todo: list[Stmt] = [stmt]
+    while todo:
+        s = todo.pop()
+        if isinstance(s, Assign):
+            out.add(s.var)
+        elif isinstance(s, Havoc):
+            out.update(s.vars)
+        elif isinstance(s, Block):
+            todo.extend(s.stmts)
+        elif isinstance(s, Choice):
+            todo.extend(s.branches)
+        elif isinstance(s, ReturnScope):
+            todo.append(s.body)
+        elif isinstance(s, Loop):
+            todo.extend((s.head, s.body))
+    return out
+
+
+def generate(tm: TermManager, proc: Procedure) -> list[VC]:
+    """All VCs of a procedure, in source order of their asserts."""
+    gen = _Generator(tm, proc)
+    gen.run()
+    return gen.results()
