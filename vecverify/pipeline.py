@@ -24,7 +24,7 @@ from vecverify.vcgen import VC, generate
 
 # file extension -> "module:function" of the frontend loader
 FRONTENDS: dict[str, str] = {
-    ".vec": "vecverify.frontends.vec:load",
+    ".vec": "vecverify.frontends.vec.frontend:load",
 }
 
 Loader = Callable[[str, str, TermManager], list]

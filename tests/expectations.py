@@ -1,0 +1,24 @@
+"""Expected verdicts written in the test programs themselves.
+
+A check reported on a line ending in `// expect: violated(overflow), unknown(assert)` must have
+exactly those non-proved verdicts there; every other check of the file must be proved.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_EXPECT = re.compile(r"//\s*expect:\s*(.*)$")
+_ITEM = re.compile(r"(violated|unknown|unsupported)\(([a-z-]+)\)")
+
+
+def expected_outcomes(path: Path) -> set[tuple[int, str, str]]:
+    """(line, kind, status) of every annotated non-proved check."""
+    out: set[tuple[int, str, str]] = set()
+    for n, line in enumerate(path.read_text().splitlines(), start=1):
+        m = _EXPECT.search(line)
+        if m:
+            items = _ITEM.findall(m.group(1))
+            assert items, f"{path}:{n}: malformed expect annotation"
+            out |= {(n, kind, status) for status, kind in items}
+    return out
