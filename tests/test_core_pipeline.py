@@ -21,9 +21,9 @@ def _span(line: int) -> Span:
 
 def _run(tm: TermManager, proc: Procedure) -> list:
     vcs = generate(tm, proc)
-    scripts = [encode(vc) for vc in vcs]
-    results = run_tasks([SolverTask(s.text(), s.probe_texts(), 10.0, s.quantified)
-                         for s in scripts], Cvc5Solver)
+    scripts = [encode(tm, vc) for vc in vcs]
+    results = run_tasks([SolverTask(s.text(), s.probe_texts(), 10.0, s.quantified,
+                                    s.boxed_text()) for s in scripts], Cvc5Solver)
     return [judge(tm, vc, s, r) for vc, s, r in zip(vcs, scripts, results)]
 
 
@@ -105,8 +105,9 @@ def test_branching_does_not_blow_up() -> None:
     proc = Procedure("g", _span(1), (VarInfo(x, "x", "param", "int"),),
                      Block((Assume(tm.eq(x, tm.int(0))), *stmts)))
     [vc] = generate(tm, proc)
-    assert len(encode(vc).text()) < 40 * 400
-    assert judge(tm, vc, encode(vc), run_tasks([SolverTask(encode(vc).text())], Cvc5Solver)[0]
+    assert len(encode(tm, vc).text()) < 40 * 400
+    script = encode(tm, vc)
+    assert judge(tm, vc, script, run_tasks([SolverTask(script.text())], Cvc5Solver)[0]
                  ).status is Status.PROVED
 
 
@@ -117,3 +118,26 @@ def test_return_skips_rest() -> None:
                   Assert(tm.eq(x, tm.int(1)), Check(Postcondition, _span(2), "h", "post"))))
     diags = _run(tm, Procedure("h", _span(1), (VarInfo(x, "x", "local", "int"),), body))
     assert diags[0].status is Status.PROVED
+
+
+def test_cvc5_ext_constant_unit_bug_does_not_produce_a_false_proof() -> None:
+    """cvc5 1.4.2 with seq-array answers unsat here (wrong); we must report a violation.
+
+    z has length 1, y = update(z ++ [5], 0, [7]); then y == [7, 5], so `!(y[0]==7 && y[1]==5)`
+    fails.  The portfolio only trusts EXT's unsat on the boxed encoding, where it is correct.
+    """
+    tm = TermManager()
+    z, y = tm.var("z", SeqSort(INT)), tm.var("y", SeqSort(INT))
+    body = Block((
+        Assume(tm.eq(tm.seq_len(z), tm.int(1))),
+        Assign(y, tm.seq_update(tm.seq_concat(z, tm.seq_unit(tm.int(5))), tm.int(0),
+                                tm.seq_unit(tm.int(7)))),
+        Assert(tm.not_(tm.and_(tm.eq(tm.seq_nth(y, tm.int(0)), tm.int(7)),
+                               tm.eq(tm.seq_nth(y, tm.int(1)), tm.int(5)))),
+               Check(Postcondition, _span(3), "bug", "post")),
+    ))
+    proc = Procedure("bug", _span(1), (VarInfo(z, "z", "param", "vec<int>"),
+                                       VarInfo(y, "y", "local", "vec<int>")), body)
+    [d] = _run(tm, proc)
+    assert d.status is Status.VIOLATED
+    assert len(d.counterexample["inputs"]["z"]) == 1

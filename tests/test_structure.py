@@ -22,7 +22,7 @@ def test_every_check_kind_of_the_language_is_registered_with_metadata() -> None:
 
 
 def test_every_operator_prints() -> None:
-    leaves = {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST}
+    leaves = {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.APPLY}
     assert set(SMT_NAMES) | leaves == set(Op)
 
 

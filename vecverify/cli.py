@@ -1,6 +1,7 @@
 """The `vecverify` command line: a thin click layer over `vecverify.commands`."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -15,6 +16,7 @@ Exit codes:
   1  some check violated (a validated counterexample is shown)
   2  nothing violated, but some check unknown (timeout, solver gave up) or unsupported
   3  input or usage error (syntax, type, unsupported file, bad option)
+  4  internal error of vecverify (a bug: please report it)
 """
 
 
@@ -71,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         return commands.EXIT_INPUT
     except SystemExit as exc:
         return int(exc.code or 0)
+    except Exception as exc:  # our bug: one line, no traceback unless asked for
+        if os.environ.get("VECVERIFY_DEBUG"):
+            raise
+        sys.stderr.write(f"vecverify: internal error: {type(exc).__name__}: {exc} "
+                         "(set VECVERIFY_DEBUG=1 for a traceback)\n")
+        return commands.EXIT_INTERNAL
     return 0
 
 

@@ -1,7 +1,8 @@
 """The CLI's commands as plain functions: (arguments, options, out, err) -> exit code.
 
 Exit codes: 0 every check proved, 1 some check violated, 2 none violated but some unknown or
-unsupported, 3 input or usage error (printed as `file:line:col: error: message`).
+unsupported, 3 input or usage error (printed as `file:line:col: error: message`),
+4 internal error.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from vecverify.options import Options
 from vecverify.pipeline import compile_paths, verify_paths
 from vecverify.reports import render_json, render_text
 
-EXIT_PROVED, EXIT_VIOLATED, EXIT_UNKNOWN, EXIT_INPUT = 0, 1, 2, 3
+EXIT_PROVED, EXIT_VIOLATED, EXIT_UNKNOWN, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def verify(paths: list[str], options: Options, fmt: str, out: TextIO, err: TextIO,

@@ -78,7 +78,7 @@ def compile_paths(paths: list[str]) -> Compiled:
     vcs = [vc for p in procs for vc in generate(tm, p)]
     stats["vcgen_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    scripts = [encode(vc) for vc in vcs]
+    scripts = [encode(tm, vc) for vc in vcs]
     stats["encode_s"] = time.perf_counter() - t0
     return Compiled(tm, vcs, scripts, unsupported, stats)
 
@@ -87,8 +87,8 @@ def verify_paths(paths: list[str], options: Options) -> Report:
     compiled = compile_paths(paths)
     factory = registry.factory(options.solver)
     t0 = time.perf_counter()
-    tasks = [SolverTask(s.text(), s.probe_texts(), options.timeout_s, s.quantified)
-             for s in compiled.scripts]
+    tasks = [SolverTask(s.text(), s.probe_texts(), options.timeout_s, s.quantified,
+                        s.boxed_text()) for s in compiled.scripts]
     results = run_tasks(tasks, factory, options.jobs, options.solver)
     stats = dict(compiled.stats)
     stats["solve_s"] = time.perf_counter() - t0

@@ -150,8 +150,13 @@ class Block(Stmt):
 
 @dataclass(eq=False)
 class VarDeclStmt(Stmt):
+    """`var x: T := init;`.  `var x: T := f(..);` / `:= pop(v);` are desugared into a
+    VarDeclStmt with `init=None` and `init_by_next=True`, followed by the CallStmt / Pop
+    whose target is `x`."""
+
     binding: Binding
     init: Expr | None
+    init_by_next: bool = field(default=False, kw_only=True)
 
 
 @dataclass(eq=False)

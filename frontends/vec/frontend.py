@@ -4,7 +4,7 @@ from __future__ import annotations
 from vecverify.ir import Procedure
 from vecverify.terms import TermManager
 
-from .checker import parse_and_check
+from . import parse_and_check
 from .lower import lower
 
 

@@ -6,8 +6,11 @@ one-line message, so callers never see a lark exception.
 """
 from __future__ import annotations
 
+import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from lark import Lark, Token, Tree
 from lark.exceptions import (
@@ -47,10 +50,49 @@ def parse(text: str, filename: str) -> A.Program:
         raise _syntax_error(e, text, filename, parser) from None
     except LarkError as e:  # pragma: no cover - defensive: any other lark failure
         raise InputError(Span.point(filename, 1, 1), f"syntax error: {e}", "syntax") from None
+    return run_deep(lambda: _Builder(filename).program(tree), filename)
+
+
+_T = TypeVar("_T")
+_DEEP_RECURSION_LIMIT = 200_000
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+
+
+def run_deep(work: Callable[[], _T], filename: str) -> _T:
+    """Run the recursive tree walk `work`; if the input is nested too deeply for Python's
+    default recursion limit (e.g. a sum of thousands of terms), run it again from scratch in
+    a thread with a large stack and a high recursion limit, so legal input is not rejected.
+    `work` must be restartable (it may run twice)."""
     try:
-        return _Builder(filename).program(tree)
+        return work()
     except RecursionError:
-        raise InputError(Span.point(filename, 1, 1), "program is too deeply nested", "syntax") from None
+        pass
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # re-raised in the calling thread
+            outcome["error"] = exc
+
+    old_limit = sys.getrecursionlimit()
+    old_stack = threading.stack_size()
+    try:
+        threading.stack_size(_DEEP_STACK_BYTES)
+        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+        thread = threading.Thread(target=target, name="vec-deep-walk")
+        thread.start()
+        threading.stack_size(old_stack)
+        thread.join()
+    finally:
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+    error = outcome.get("error")
+    if isinstance(error, RecursionError):
+        raise InputError(Span.point(filename, 1, 1), "program is too deeply nested", "syntax")
+    if error is not None:
+        raise error
+    return outcome["value"]  # type: ignore[return-value]
 
 
 # ---- syntax errors -------------------------------------------------------------------
@@ -129,14 +171,17 @@ def _exact_expected(e: UnexpectedInput) -> set[str]:
     return expected
 
 
-def _after_comparison(e: UnexpectedInput) -> bool:
-    """Whether the parser had just completed a comparison (so the user chained two)."""
+def _after_stack_top(e: UnexpectedInput, rule: str, terminal: str = "") -> bool:
+    """Whether the parser had just completed a `rule` node (e.g. a comparison), or shifted a
+    `terminal` token, when it hit the error."""
     interactive = getattr(e, "interactive_parser", None)
     stack = getattr(getattr(interactive, "parser_state", None), "value_stack", None)
     if not stack:
         return False
     top = stack[-1]
-    return isinstance(top, Tree) and top.data == "cmp"
+    if isinstance(top, Token):
+        return top.type == terminal
+    return isinstance(top, Tree) and top.data == rule
 
 
 def _syntax_error(e: UnexpectedInput, text: str, filename: str, parser: Lark) -> InputError:
@@ -151,8 +196,10 @@ def _syntax_error(e: UnexpectedInput, text: str, filename: str, parser: Lark) ->
         message = f"unexpected token '{tok.value}'"
         if expected:
             message += f"; expected {expected}"
-        if tok.type in _COMPARISONS and _after_comparison(e):
+        if tok.type in _COMPARISONS and _after_stack_top(e, "cmp"):
             message += " (comparisons do not chain; combine them with &&)"
+        elif tok.value == "(" and _after_stack_top(e, "name", "NAME"):
+            message += " (calls and pop() are statements: write `x := f(...);`)"
         return InputError(span, message, "syntax")
     if isinstance(e, (UnexpectedToken, UnexpectedEOF)):
         line, column = _end_position(text)
@@ -266,10 +313,33 @@ class _Builder:
 
     # -- statements
     def block(self, tree: Tree) -> A.Block:
-        return A.Block([self.stmt(c) for c in tree.children], span=self.span(tree))
+        stmts: list[A.Stmt] = []
+        for c in tree.children:
+            if c.data in ("var_call_stmt", "var_pop_stmt"):
+                stmts.extend(self.var_init_by_stmt(c))
+            else:
+                stmts.append(self.stmt(c))
+        return A.Block(stmts, span=self.span(tree))
 
     def stmt(self, tree: Tree) -> A.Stmt:
         return getattr(self, "s_" + tree.data)(tree)
+
+    def var_init_by_stmt(self, tree: Tree) -> list[A.Stmt]:
+        """Desugar `var x: T := f(..);` / `var x: T := pop(v);` into a declaration and
+        the call / pop assigning x (both spanning the whole statement)."""
+        name, ty = tree.children[0], tree.children[1]
+        span = self.span(tree)
+        binding = A.Binding(str(name), self.type(ty), "local", self.tspan(name), self.span(ty))
+        decl = A.VarDeclStmt(binding, None, span=span, init_by_next=True)
+        target = A.Name(str(name), span=self.tspan(name))
+        rest: A.Stmt
+        if tree.data == "var_pop_stmt":
+            rest = A.Pop(target, self.expr(tree.children[2]), span=span)
+        else:
+            callee = tree.children[2]
+            args = [self.expr(c) for c in tree.children[3:]]
+            rest = A.CallStmt([target], str(callee), args, span=span, callee_span=self.tspan(callee))
+        return [decl, rest]
 
     def s_var_stmt(self, tree: Tree) -> A.Stmt:
         name, ty = tree.children[0], tree.children[1]
@@ -336,8 +406,9 @@ class _Builder:
         return getattr(self, "e_" + node.data)(node)
 
     def e_int_lit(self, tree: Tree) -> A.Expr:
-        tok = tree.children[0]
-        return A.IntLit(int(str(tok), 0), span=self.span(tree))
+        text = str(tree.children[0])
+        value = int(text[2:], 16) if text[:2] in ("0x", "0X") else int(text, 10)
+        return A.IntLit(value, span=self.span(tree))
 
     def e_bool_lit(self, tree: Tree) -> A.Expr:
         return A.BoolLit(tree.children[0].type == "TRUE", span=self.span(tree))

@@ -17,6 +17,7 @@ class SolverTask:
     probes: tuple[str, ...] = ()
     timeout_s: float = 10.0
     quantified: bool = False
+    boxed_smtlib: str = ""          # the boxed encoding, whose unsat (only) is a proof
 
 
 @dataclass(frozen=True)

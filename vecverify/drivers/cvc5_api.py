@@ -1,23 +1,41 @@
-"""cvc5 through its Python API, run on SMT-LIB text with a per-call time limit.
+"""cvc5 through its Python API, as a portfolio of sound attempts within one time budget.
 
-Quantified VCs that cvc5's default instantiation answers `unknown` are retried with bounded
-finite-model finding and model-based instantiation (both are sound; they only help cvc5 find
-models), within the same overall time budget.
+1. the boxed encoding with the array-style solver (`seq-array=lazy`, the paper's EXT calculus):
+   fast on update/nth reasoning; only its `unsat` is used (see encoders/boxing.py for why the
+   boxing makes that answer trustworthy despite a known cvc5 EXT bug);
+2. the plain encoding with cvc5's default (BASE) sequence solver: `sat` and `unsat` trusted;
+3. on quantified VCs, the plain encoding with bounded finite-model finding and with model-based
+   instantiation, which find the models that default e-matching answers `unknown` on;
+4. the plain encoding with `seq-array=lazy`, whose `sat` models are used (they are checked by
+   evaluation before being shown) but whose `unsat` is not.
 """
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from vecverify.values import UValue, Value
 
 from .base import SolverResult, SolverTask
 
-# Strategies tried in order on quantified VCs; quantifier-free VCs use the first only.
-STRATEGIES: tuple[dict[str, str], ...] = (
-    {},
-    {"fmf-bound": "true"},
-    {"mbqi": "true"},
+
+@dataclass(frozen=True)
+class Attempt:
+    encoding: str                              # plain | boxed
+    options: dict[str, str]
+    trusted: frozenset[str]                    # which answers of this attempt count
+    quantified_only: bool = False
+    share: float | None = None                 # fraction of the remaining budget
+    label: str = field(default="")
+
+
+ATTEMPTS: tuple[Attempt, ...] = (
+    Attempt("boxed", {"seq-array": "lazy"}, frozenset({"unsat"}), share=0.5, label="boxed-ext"),
+    Attempt("plain", {}, frozenset({"sat", "unsat"}), label="base"),
+    Attempt("plain", {"fmf-bound": "true"}, frozenset({"sat", "unsat"}), True, label="fmf-bound"),
+    Attempt("plain", {"mbqi": "true"}, frozenset({"sat", "unsat"}), True, label="mbqi"),
+    Attempt("plain", {"seq-array": "lazy"}, frozenset({"sat"}), label="ext-models"),
 )
 
 
@@ -30,23 +48,28 @@ class Cvc5Solver:
     def check(self, task: SolverTask) -> SolverResult:
         start = time.monotonic()
         deadline = start + task.timeout_s
-        strategies = STRATEGIES if task.quantified else STRATEGIES[:1]
-        last: SolverResult | None = None
-        for strategy in strategies:
+        plan = [a for a in ATTEMPTS
+                if (task.quantified or not a.quantified_only)
+                and (a.encoding == "plain" or task.boxed_smtlib)]
+        reasons: list[str] = []
+        for k, attempt in enumerate(plan):
             remaining = deadline - time.monotonic()
             if remaining <= 0.05:
                 break
-            last = self._attempt(task, {**self.options, **strategy}, remaining)
-            if last.status != "unknown":
-                break
-        elapsed = time.monotonic() - start
-        if last is None:
-            return SolverResult("unknown", "timeout", time_s=elapsed, solver=self.name)
-        return SolverResult(last.status, last.reason, last.model, last.probes, last.domains,
-                            elapsed, self.name)
+            budget = remaining * attempt.share if attempt.share else remaining / (len(plan) - k)
+            text = task.boxed_smtlib if attempt.encoding == "boxed" else task.smtlib
+            res = self._attempt(text, task.probes, {**attempt.options, **self.options}, budget,
+                                want_model=attempt.encoding == "plain")
+            if res.status in attempt.trusted:
+                return SolverResult(res.status, "", res.model, res.probes, res.domains,
+                                    time.monotonic() - start, self.name)
+            reasons.append(res.reason or f"{attempt.label}: {res.status} not trusted")
+        reason = "timeout" if (not reasons or "timeout" in reasons
+                               or time.monotonic() >= deadline - 0.1) else reasons[-1]
+        return SolverResult("unknown", reason, time_s=time.monotonic() - start, solver=self.name)
 
-    def _attempt(self, task: SolverTask, options: dict[str, str],
-                 budget_s: float) -> SolverResult:
+    def _attempt(self, text: str, probe_texts: tuple[str, ...], options: dict[str, str],
+                 budget_s: float, want_model: bool = True) -> SolverResult:
         import cvc5
         solver = cvc5.Solver()
         solver.setOption("produce-models", "true")
@@ -55,7 +78,7 @@ class Cvc5Solver:
             solver.setOption(key, val)
         sm = cvc5.SymbolManager(solver)
         parser = cvc5.InputParser(solver, sm)
-        parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, task.smtlib, "vc")
+        parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, text, "vc")
         result = None
         while True:
             cmd = parser.nextCommand()
@@ -74,12 +97,14 @@ class Cvc5Solver:
             if why in ("timeout", "resourceout"):
                 why = "timeout"
             return SolverResult("unknown", why, solver=self.name)
+        if not want_model:
+            return SolverResult("sat", solver=self.name)
         model: dict[str, Value] = {}
         for term in sm.getDeclaredTerms():
             model[term.getSymbol()] = to_value(solver.getValue(term))
         probes: list[Value | None] = []
-        for text in task.probes:
-            parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, text, "probe")
+        for probe in probe_texts:
+            parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, probe, "probe")
             probes.append(to_value(solver.getValue(parser.nextTerm())))
         domains: dict[str, list[Value]] = {}
         for sort in sm.getDeclaredSorts():

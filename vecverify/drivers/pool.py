@@ -7,6 +7,7 @@ whose worker died, hung or raised becomes `unknown` with the reason.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 import traceback
 from multiprocessing.connection import Connection, wait
@@ -20,6 +21,9 @@ SolverFactory = Callable[[], object]
 
 
 def _worker(conn: Connection, factory: SolverFactory) -> None:
+    # cvc5 writes warnings straight to file descriptor 2; they would garble our output.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
     solver = factory()
     while True:
         try:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vecverify.terms import Op, Term, free_vars, postorder, smt_symbol, to_smtlib
+from vecverify.terms import Op, Term, TermManager, free_vars, postorder, smt_symbol, to_smtlib
 from vecverify.terms.sorts import Sort, uninterpreted_sorts
 from vecverify.vcgen import VC
+
+from .boxing import Boxer
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,13 @@ class Script:
     declared: tuple[Term, ...]          # the free symbols whose model values are read back
     probes: tuple[Term, ...]
     quantified: bool
+    boxed: tuple[Command, ...] = ()     # the boxed encoding (see boxing.py), for proofs only
 
     def text(self) -> str:
         return print_script(self)
+
+    def boxed_text(self) -> str:
+        return "\n".join(c.text for c in self.boxed) + "\n" if self.boxed else ""
 
     def probe_texts(self) -> tuple[str, ...]:
         return tuple(to_smtlib(p) for p in self.probes)
@@ -44,7 +50,7 @@ def _declare_sorts(sorts: set[Sort]) -> list[Command]:
     return [Command(f"(declare-sort {smt_symbol(n)} 0)") for n in names]
 
 
-def encode(vc: VC, *, with_check_sat: bool = True) -> Script:
+def encode(tm: TermManager, vc: VC, *, with_check_sat: bool = True) -> Script:
     """The script whose `check-sat` is unsat iff the VC's check holds."""
     labels = {lab for lab, _ in vc.definitions}
     roots = [vc.formula, *(body for _, body in vc.definitions)]
@@ -69,7 +75,31 @@ def encode(vc: VC, *, with_check_sat: bool = True) -> Script:
     cmds.append(Command(f"(assert {to_smtlib(vc.formula)})"))
     if with_check_sat:
         cmds.append(Command("(check-sat)"))
-    return Script(tuple(cmds), declared, probes, quantified)
+    return Script(tuple(cmds), declared, probes, quantified,
+                  _boxed_commands(tm, vc, cmds[:3], declared, with_check_sat))
+
+
+def _boxed_commands(tm: TermManager, vc: VC, header: list[Command], declared: tuple[Term, ...],
+                    with_check_sat: bool) -> tuple[Command, ...]:
+    boxer = Boxer(tm)
+    defs = [(lab, boxer.walk(body)) for lab, body in vc.definitions]
+    formula = boxer.walk(vc.formula)
+    symbols = [boxer.walk(t) for t in declared]
+    sorts: set[Sort] = {t.sort for r in [formula, *(b for _, b in defs)] for t in postorder(r)}
+    sorts |= {t.sort for t in symbols}
+    for args, result in boxer.functions.values():
+        sorts |= {*args, result}
+    cmds = list(header) + _declare_sorts(sorts)
+    cmds += [Command(f"(declare-fun {smt_symbol(t.name)} () {t.sort.smt()})") for t in symbols]
+    cmds += [Command(f"(declare-fun {smt_symbol(name)} ({' '.join(a.smt() for a in args)}) "
+                     f"{result.smt()})") for name, (args, result) in sorted(boxer.functions.items())]
+    cmds += [Command(f"(define-fun {smt_symbol(lab.name)} () Bool {to_smtlib(body)})")
+             for lab, body in defs]
+    cmds += [Command(f"(assert {to_smtlib(ax)})") for ax in boxer.axioms()]
+    cmds.append(Command(f"(assert {to_smtlib(formula)})"))
+    if with_check_sat:
+        cmds.append(Command("(check-sat)"))
+    return tuple(cmds)
 
 
 def _bound_dependent(roots: list[Term]) -> set[Term]:

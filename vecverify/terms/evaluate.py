@@ -145,13 +145,18 @@ class Evaluator:
 
     # -- quantifiers ---------------------------------------------------------------------
     def _quantifier(self, t: Term, env: dict[Term, Value]) -> Value:
+        """Enumerate the binders over finite domains outside which the body is trivial."""
         binders, body = list(t.args[:-1]), t.args[-1]
+        while body.op is t.op:                      # forall x :: forall y :: b  ==  forall x, y
+            binders += list(body.args[:-1])
+            body = body.args[-1]
         want_all = t.op is Op.FORALL
+        domains = self._domains(binders, body, want_all, env)
 
         def rec(k: int, cur: dict[Term, Value]) -> bool:
             if k == len(binders):
                 return bool(self._eval(body, cur))
-            for val in self._domain(binders[k], body, want_all, cur, set(binders[k + 1:])):
+            for val in domains[k]:
                 nxt = dict(cur)
                 nxt[binders[k]] = val
                 if rec(k + 1, nxt) != want_all:
@@ -160,56 +165,115 @@ class Evaluator:
 
         return rec(0, dict(env))
 
-    def _domain(self, b: Term, body: Term, universal: bool, env: dict[Term, Value],
-                later: set[Term]) -> list[Value]:
-        if b.sort == BOOL:
-            return [False, True]
-        if isinstance(b.sort, UninterpretedSort):
-            dom = self.domains.get(b.sort.name)
-            if dom is None:
-                raise NotEvaluable(f"no finite universe for sort {b.sort.name}")
-            return dom
-        if b.sort != INT:
-            raise NotEvaluable(f"quantifier over {b.sort.smt()}")
-        lo, hi = self._bounds(b, body, universal, env, later)
-        if lo is None or hi is None:
-            raise NotEvaluable(f"quantified {b.name.split('!')[0]} has no finite range")
-        if hi - lo > MAX_DOMAIN:
-            raise NotEvaluable("quantifier range too large to check")
-        return list(range(lo, hi + 1))
+    def _domains(self, binders: list[Term], body: Term, universal: bool,
+                 env: dict[Term, Value]) -> list[list[Value]]:
+        ints = [b for b in binders if b.sort == INT]
+        bounds = self._int_bounds(ints, body, universal, env) if ints else {}
+        out: list[list[Value]] = []
+        size = 1
+        for b in binders:
+            if b.sort == BOOL:
+                dom: list[Value] = [False, True]
+            elif isinstance(b.sort, UninterpretedSort):
+                if b.sort.name not in self.domains:
+                    raise NotEvaluable(f"no finite universe for sort {b.sort.name}")
+                dom = list(self.domains[b.sort.name])
+            elif b.sort == INT:
+                lo, hi = bounds[b]
+                if lo is None or hi is None:
+                    raise NotEvaluable(f"quantified {b.name.split('!')[0]} has no finite range")
+                dom = list(range(lo, hi + 1)) if hi >= lo else []
+            else:
+                raise NotEvaluable(f"quantifier over {b.sort.smt()}")
+            size *= max(1, len(dom))
+            if size > MAX_DOMAIN:
+                raise NotEvaluable("quantifier range too large to check")
+            out.append(dom)
+        return out
 
-    def _bounds(self, b: Term, body: Term, universal: bool, env: dict[Term, Value],
-                later: set[Term]) -> tuple[int | None, int | None]:
-        """Bounds lo <= b <= hi such that outside them the body is trivially true (forall)
-        or false (exists), read off the guard `lo <= b && b < hi ==> ...` / `... && ...`."""
-        guards: list[Term] = []
-        if universal and body.op is Op.IMPLIES:
-            guards = _conjuncts(body.args[0])
-        elif universal and body.op is Op.OR:
-            guards = [x.args[0] for x in body.args if x.op is Op.NOT]
-        elif not universal:
-            guards = _conjuncts(body)
-        lo: int | None = None
-        hi: int | None = None
+    def _int_bounds(self, ints: list[Term], body: Term, universal: bool,
+                    env: dict[Term, Value]) -> dict[Term, tuple[int | None, int | None]]:
+        """Bounds lo <= b <= hi per binder such that outside them the body is trivially true
+        (forall) or false (exists): read off the guard `lo <= b && b + c < hi ==> ...`, with
+        relations between binders (`p < q && q <= n`) propagated."""
+        guards = _guards(body, universal)
+        lo: dict[Term, int | None] = {b: None for b in ints}
+        hi: dict[Term, int | None] = {b: None for b in ints}
+        rel: list[tuple[Term, Term, int]] = []      # (x, y, c): x + c <= y between binders
+        binder_set = set(ints)
         for g in guards:
             if g.op not in (Op.LE, Op.LT):
                 continue
-            x, y = g.args
             strict = 1 if g.op is Op.LT else 0
+            left, right = _linear(g.args[0], binder_set), _linear(g.args[1], binder_set)
+            if left is None or right is None:
+                continue
+            # lb + loff (+ strict) <= rb + roff, where a missing binder or offset is 0
+            (lb, loff), (rb, roff) = left, right
             try:
-                if y is b and not _mentions(x, later | {b}):
-                    c = int(self._eval(x, env)) + strict  # type: ignore[arg-type]
-                    lo = c if lo is None else max(lo, c)
-                elif x is b and not _mentions(y, later | {b}):
-                    c = int(self._eval(y, env)) - strict  # type: ignore[arg-type]
-                    hi = c if hi is None else min(hi, c)
+                if lb is not None and rb is not None:
+                    rel.append((lb, rb, self._int(loff, env) + strict - self._int(roff, env)))
+                elif lb is not None:      # lb <= right - loff - strict
+                    c = self._int(roff, env) - self._int(loff, env) - strict
+                    hi[lb] = c if hi[lb] is None else min(hi[lb], c)  # type: ignore[type-var]
+                elif rb is not None:      # rb >= left - roff + strict
+                    c = self._int(loff, env) - self._int(roff, env) + strict
+                    lo[rb] = c if lo[rb] is None else max(lo[rb], c)  # type: ignore[type-var]
             except NotEvaluable:
                 continue
-        return lo, hi
+        for _ in range(len(ints) + 1):
+            for x, y, c in rel:                    # x + c <= y
+                if hi[y] is not None:
+                    v = hi[y] - c  # type: ignore[operator]
+                    hi[x] = v if hi[x] is None else min(hi[x], v)  # type: ignore[type-var]
+                if lo[x] is not None:
+                    v = lo[x] + c  # type: ignore[operator]
+                    lo[y] = v if lo[y] is None else max(lo[y], v)  # type: ignore[type-var]
+        return {b: (lo[b], hi[b]) for b in ints}
+
+    def _int(self, t: Term | None, env: dict[Term, Value]) -> int:
+        return 0 if t is None else int(self._eval(t, env))  # type: ignore[arg-type]
+
+
+def _guards(body: Term, universal: bool) -> list[Term]:
+    """Atoms that must hold for the body to matter: the antecedents of a forall's implication
+    chain (or the negated disjuncts), or the conjuncts of an exists."""
+    out: list[Term] = []
+    if universal:
+        while True:
+            if body.op is Op.IMPLIES:
+                out += _conjuncts(body.args[0])
+                body = body.args[1]
+            elif body.op is Op.OR:
+                out += [x.args[0] for x in body.args if x.op is Op.NOT]
+                break
+            else:
+                break
+    else:
+        out = _conjuncts(body)
+    return out
+
+
+def _linear(t: Term, binders: set[Term]) -> tuple[Term | None, Term | None] | None:
+    """`t` as (binder, offset) with t = binder + offset, (None, t) if it mentions no binder,
+    None if it is some other shape (the guard is then not used for bounds)."""
+    if t in binders:
+        return t, None
+    if t.op is Op.ADD and len(t.args) == 2:
+        a, b = t.args
+        if a in binders and not _mentions(b, binders):
+            return a, b
+        if b in binders and not _mentions(a, binders):
+            return b, a
+    if _mentions(t, binders):
+        return None
+    return None, t
 
 
 def _conjuncts(t: Term) -> list[Term]:
-    return list(t.args) if t.op is Op.AND else [t]
+    if t.op is Op.AND:
+        return [c for a in t.args for c in _conjuncts(a)]
+    return [t]
 
 
 def _mentions(t: Term, vars: set[Term]) -> bool:

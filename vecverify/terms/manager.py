@@ -181,6 +181,10 @@ class TermManager:
                 raise InternalError(f"quantifier over non-bound variable {b!r}")
         return self.mk(op, (*bound, body))
 
+    def apply(self, fn: str, args: Iterable[Term], sort: Sort) -> Term:
+        """Application of the uninterpreted function `fn` (declared by whoever prints it)."""
+        return self.mk(Op.APPLY, tuple(args), fn, sort)
+
     # -- arithmetic ----------------------------------------------------------------------
     def le(self, a: Term, b: Term) -> Term:
         return self.mk(Op.LE, (a, b))
@@ -256,7 +260,7 @@ def _sort_of(op: Op, args: tuple[Term, ...], payload: object) -> Sort:
         return BOOL
     if op is Op.INT_CONST:
         return INT
-    if op in (Op.VAR, Op.BVAR, Op.SEQ_EMPTY):
+    if op in (Op.VAR, Op.BVAR, Op.SEQ_EMPTY, Op.APPLY):
         raise InternalError(f"{op.name} needs an explicit sort")
     if op in (Op.NOT, Op.AND, Op.OR, Op.IMPLIES, Op.IFF):
         _expect(all(a.sort == BOOL for a in args) and len(args) >= 1, op, args)

@@ -25,6 +25,7 @@ class Op(Enum):
     EQ = auto()
     FORALL = auto()       # args: bound vars..., body
     EXISTS = auto()
+    APPLY = auto()        # uninterpreted function application (payload: function name)
     # integer arithmetic
     LE = auto()
     LT = auto()
@@ -45,12 +46,13 @@ class Op(Enum):
 
 LEAVES = frozenset({Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.SEQ_EMPTY})
 BOOL_OPS = frozenset({Op.NOT, Op.AND, Op.OR, Op.IMPLIES, Op.IFF, Op.ITE, Op.EQ})
+UF_OPS = frozenset({Op.APPLY})
 QUANTIFIERS = frozenset({Op.FORALL, Op.EXISTS})
 ARITH_OPS = frozenset({Op.LE, Op.LT, Op.ADD, Op.SUB, Op.NEG, Op.MUL, Op.DIV, Op.MOD})
 SEQ_OPS = frozenset({Op.SEQ_UNIT, Op.SEQ_CONCAT, Op.SEQ_LEN, Op.SEQ_NTH, Op.SEQ_UPDATE,
                      Op.SEQ_EXTRACT})
 
-_GROUPS = (LEAVES, BOOL_OPS, QUANTIFIERS, ARITH_OPS, SEQ_OPS)
+_GROUPS = (LEAVES, BOOL_OPS, UF_OPS, QUANTIFIERS, ARITH_OPS, SEQ_OPS)
 assert sum(len(g) for g in _GROUPS) == len(Op), "operator groups must partition Op"
 assert frozenset().union(*_GROUPS) == frozenset(Op), "operator groups must cover Op"
 
@@ -63,4 +65,4 @@ SMT_NAMES: dict[Op, str] = {
     Op.SEQ_LEN: "seq.len", Op.SEQ_NTH: "seq.nth", Op.SEQ_UPDATE: "seq.update",
     Op.SEQ_EXTRACT: "seq.extract",
 }
-assert set(SMT_NAMES) == set(Op) - {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST}
+assert set(SMT_NAMES) == set(Op) - {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.APPLY}

@@ -38,6 +38,9 @@ class _Printer(DagWalker[str]):
     walk_forall = _quant
     walk_exists = _quant
 
+    def walk_apply(self, t: Term, args: list[str]) -> str:
+        return f"({smt_symbol(str(t.payload))} {' '.join(args)})"
+
     def walk_default(self, t: Term, args: list[str]) -> str:
         return f"({SMT_NAMES[t.op]} {' '.join(args)})"
 

@@ -71,7 +71,7 @@ class Substituter(DagWalker[Term]):
         if all(a is b for a, b in zip(args, term.args)):
             return term
         return self.tm.mk(term.op, args, term.payload,
-                          term.sort if term.op is Op.ITE or not args else None)
+                          term.sort if term.op in (Op.ITE, Op.APPLY) or not args else None)
 
 
 def substitute(tm: TermManager, term: Term, mapping: Mapping[Term, Term]) -> Term:
