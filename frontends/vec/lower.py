@@ -8,10 +8,10 @@ ensures, invariants, assert/assume) are mathematical and unchecked.
 Encoding choices:
 - vectors are `(Seq T)`; `push` is `xs ++ unit(v)`, `pop` is `extract(xs, 0, len-1)`, element
   writes are `update(xs, i, unit(v))`, slices `xs[i..j]` are `extract(xs, i, j-i)`;
-- machine integers are `Int` with their range as the variable's well-formedness, assumed for
-  inputs and havocked variables; each `+ - *`, unary minus, signed `/` and each conversion into
-  a narrower type is checked; an element read from a vector of machine integers is known to be
-  in range (`0 <= i < len ==> min <= xs[i] <= max`, which every write maintains);
+- machine integers are `Int` with their range as the variable's well-formedness (for vectors:
+  `forall k :: 0 <= k < len(v) ==> min <= v[k] <= max`), assumed for inputs and havocked
+  variables; each `+ - *`, unary minus, signed `/` and each conversion into a narrower type is
+  checked, so every write maintains it; a checked element read also assumes its range directly;
 - `/` and `%` truncate toward zero (as in Solidity, C and Rust).
 - calls are replaced by the callee's contract: assert its `requires` (a `precondition` check at
   the call), havoc the results and `mut` arguments, assume its `ensures` with `old(p)` bound to
@@ -31,7 +31,6 @@ from vecverify.obligations import (AssertCheck, DivisionByZero, IndexOutOfBounds
                                    LoopInvariantEntry, LoopInvariantPreserved, Obligation,
                                    Overflow, PopEmpty, Postcondition, Precondition, Underflow)
 from vecverify.terms import BOOL, INT, Op, SeqSort, Sort, Term, TermManager, UninterpretedSort
-from vecverify.terms.walkers import postorder
 
 from . import ast as A
 from .types import BoolT, IntT, MachineInt, Type, UninterpT, VecT
@@ -150,8 +149,18 @@ class Lowerer:
                 self.collect_locals(s)
 
     def wf(self, term: Term, ty: Type) -> Term | None:
+        """The type invariant of a value: machine integers in range, also inside vectors
+        (`forall k :: 0 <= k < len(v) ==> wf(v[k])`, nested for vectors of vectors)."""
         if isinstance(ty, MachineInt):
             return self.in_range(term, ty)
+        if isinstance(ty, VecT):
+            tm = self.tm
+            k = tm.bound_var("k", INT)
+            inner = self.wf(tm.seq_nth(term, k), ty.elem)
+            if inner is None:
+                return None
+            guard = tm.and_(tm.le(tm.int(0), k), tm.lt(k, tm.seq_len(term)))
+            return tm.forall([k], tm.implies(guard, inner))
         return None
 
     def in_range(self, term: Term, ty: MachineInt) -> Term:
@@ -363,11 +372,8 @@ class Lowerer:
 
     def spec(self, e: A.Expr, env: dict[int, Term] | None = None,
              old_env: dict[int, Term] | None = None) -> Term:
-        """A specification expression: mathematical, with element range facts folded in."""
-        low = _ExprLowering(self, checked=False, env=env, old_env=old_env)
-        _, term = low.run(e)
-        if low.facts:
-            term = self.tm.implies(self.tm.and_(*low.facts), term)
+        """A specification expression: mathematical and unchecked."""
+        _, term = _ExprLowering(self, checked=False, env=env, old_env=old_env).run(e)
         return term
 
     def details(self, e: A.Expr, env: dict[int, Term] | None = None
@@ -405,7 +411,6 @@ class _ExprLowering:
         self.env = env or {}
         self.old_env = old_env
         self.in_old = False
-        self.facts: list[Term] = []          # range facts of element reads (spec mode)
         self.bound: list[Term] = []
 
     def run(self, e: A.Expr) -> tuple[Stmts, Term]:
@@ -479,9 +484,6 @@ class _ExprLowering:
         if self.checked:
             pre.append(self.low.bounds_check(seq, idx, e))
             pre += self.low.element_fact(read, elem)
-        elif isinstance(elem, MachineInt):
-            guard = tm.and_(tm.le(tm.int(0), idx), tm.lt(idx, tm.seq_len(seq)))
-            self.facts.append(tm.implies(guard, self.low.in_range(read, elem)))
         return read
 
     def unary(self, e: A.Unary, pre: Stmts) -> Term:
@@ -579,17 +581,10 @@ class _ExprLowering:
             bvars.append(bv)
             if isinstance(b.ty, MachineInt):
                 ranges.append(self.low.in_range(bv, b.ty))
-        outer_facts, self.facts = self.facts, []
         body = self.e(e.body, pre)
-        inner, self.facts = self.facts, outer_facts
-        mine = {t for t in bvars}
-        # range facts that mention these binders stay inside; the rest float outwards
-        local = [f for f in inner if any(x in mine for x in postorder(f))]
-        self.facts += [f for f in inner if f not in local]
         if e.kind == "forall":
-            guard = tm.and_(*ranges, *local)
-            return tm.forall(bvars, tm.implies(guard, body) if not guard.is_true() else body)
-        return tm.exists(bvars, tm.and_(*ranges, *local, body))
+            return tm.forall(bvars, tm.implies(tm.and_(*ranges), body))
+        return tm.exists(bvars, tm.and_(*ranges, body))
 
 
 def recursive_functions(program: A.Program) -> set[str]:
