@@ -12,7 +12,7 @@ from typing import Any
 
 from vecverify.drivers import SolverResult
 from vecverify.encoders import Script
-from vecverify.terms import TermManager, substitute
+from vecverify.terms import Op, TermManager, substitute
 from vecverify.terms.evaluate import Evaluator, NotEvaluable
 from vecverify.values import to_json
 from vecverify.vcgen import VC
@@ -29,18 +29,25 @@ class Validation:
 
 
 def validate(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Validation:
+    """Evaluate the VC under the model; out-of-bounds reads the model leaves open are tried
+    with two interpretations (see `terms.evaluate`), each an exact check."""
     probes = {t: v for t, v in zip(script.probes, result.probes) if v is not None}
-    ev = Evaluator(result.model, probes, result.domains)
-    try:
-        for label, body in vc.definitions:
-            ev.define(label.name, ev.value(body))
-        holds = ev.value(vc.formula)
-    except NotEvaluable as exc:
-        return Validation(False, f"the solver's model could not be checked: {exc}", None)
-    if holds is not True:
-        return Validation(False, "the solver's model does not violate the check when evaluated "
-                          "(solver model bug)", None)
-    return Validation(True, "", _describe(tm, vc, ev))
+    failure = ""
+    for sign in (1, -1):
+        ev = Evaluator(result.model, probes, result.domains, fresh_sign=sign)
+        try:
+            for label, body in vc.definitions:
+                ev.define(label.name, ev.value(body))
+            if ev.value(vc.formula) is True:
+                return Validation(True, "", _describe(tm, vc, ev))
+            failure = ("the solver's model does not violate the check when evaluated "
+                       "(solver model bug)")
+        except NotEvaluable as exc:
+            failure = f"the solver's model could not be checked: {exc}"
+            break
+        if ev.oob is None or len(ev.oob) == len(probes):
+            break                    # no free out-of-bounds point: another try changes nothing
+    return Validation(False, failure, None)
 
 
 def _describe(tm: TermManager, vc: VC, ev: Evaluator) -> dict[str, Any]:
@@ -64,5 +71,14 @@ def _describe(tm: TermManager, vc: VC, ev: Evaluator) -> dict[str, Any]:
         v = val(substitute(tm, term, env))
         if v is not None:
             values[text] = v
-    return {"line": line, "inputs": {k: v for k, v in inputs.items() if v is not None},
-            "state": state, "values": values}
+    cex: dict[str, Any] = {"line": line,
+                           "inputs": {k: v for k, v in inputs.items() if v is not None},
+                           "state": state, "values": values}
+    free = [(s, i) for (s, i), _ in (ev.oob or {}).items()
+            if not any(ev.value(p.args[0]) == s and ev.value(p.args[1]) == i
+                       for p in ev.probes if p.op is Op.SEQ_NTH)]
+    if free:
+        s, i = free[0]
+        cex["notes"] = [f"reads an element out of bounds (index {i} of a vector of length "
+                        f"{len(s)}); its value is unspecified"]  # type: ignore[arg-type]
+    return cex

@@ -115,7 +115,7 @@ class Lowerer:
             text = self.src.text(clause.span)
             epilogue.append(Assert(self.spec(clause), self.check(
                 Postcondition, clause.span, f"postcondition may not hold: {text}",
-                self.details(clause))))
+                self.details(clause)), keep=False))
         proc_body = Block((*prologue, ReturnScope(body), *epilogue))
         notes = ("recursive: partial correctness (termination is not checked)",) if recursive else ()
         return Procedure(f.name, f.span, tuple(self.fn.infos), proc_body, notes)

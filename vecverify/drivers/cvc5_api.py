@@ -5,7 +5,8 @@
    boxing makes that answer trustworthy despite a known cvc5 EXT bug);
 2. the plain encoding with cvc5's default (BASE) sequence solver: `sat` and `unsat` trusted;
 3. on quantified VCs, the plain encoding with bounded finite-model finding and with model-based
-   instantiation, which find the models that default e-matching answers `unknown` on;
+   instantiation (also combined with `seq-array`, sat only), which find the models that default
+   e-matching answers `unknown` on;
 4. the plain encoding with `seq-array=lazy`, whose `sat` models are used (they are checked by
    evaluation before being shown) but whose `unsat` is not.
 """
@@ -34,6 +35,8 @@ ATTEMPTS: tuple[Attempt, ...] = (
     Attempt("boxed", {"seq-array": "lazy"}, frozenset({"unsat"}), share=0.5, label="boxed-ext"),
     Attempt("plain", {}, frozenset({"sat", "unsat"}), label="base"),
     Attempt("plain", {"fmf-bound": "true"}, frozenset({"sat", "unsat"}), True, label="fmf-bound"),
+    Attempt("plain", {"mbqi": "true", "seq-array": "lazy"}, frozenset({"sat"}), True,
+            label="mbqi-ext-models"),
     Attempt("plain", {"mbqi": "true"}, frozenset({"sat", "unsat"}), True, label="mbqi"),
     Attempt("plain", {"seq-array": "lazy"}, frozenset({"sat"}), label="ext-models"),
 )

@@ -40,10 +40,15 @@ class Assume(Stmt):
 
 @dataclass(frozen=True)
 class Assert(Stmt):
-    """Prove `cond` here (one VC); afterwards it is assumed."""
+    """Prove `cond` here (one VC); afterwards it is assumed unless `keep` is False.
+
+    Sibling clauses that end a path (postconditions, invariant checks) use keep=False so each
+    clause is judged on its own, not under the assumption that the others hold.
+    """
 
     cond: Term
     check: Check
+    keep: bool = True
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ def counterexample_lines(cex: dict[str, Any], indent: str = "    ") -> list[str]
             continue
         out.append(f"{indent}  {title}:")
         out += [f"{indent}    {name} = {show(_untag(v))}" for name, v in section.items()]
+    out += [f"{indent}  note: {n}" for n in cex.get("notes", [])]
     return out
 
 

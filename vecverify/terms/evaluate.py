@@ -1,13 +1,19 @@
 """Evaluates terms on concrete values with the exact semantics of cvc5's sequence theory.
 
 Used to check every counterexample before it is shown.  Out-of-bounds `seq.nth` and division by
-zero are whatever the solver's model says for that application (its `probes`); quantifiers are
+zero are whatever the solver's model says for that application (its `probes`).  An out-of-bounds
+read at a point no probe fixes (e.g. under a quantifier) is unconstrained by the theory, so the
+evaluator may interpret it by any value consistent with the probes: it uses one fresh value per
+(sequence value, index) point (large positive or, with `fresh_sign=-1`, large negative
+integers); if the formula then holds, the extended model is a genuine model of it, and if not,
+the counterexample is simply not confirmed.  Quantifiers are
 evaluated by enumeration over a finite domain (bounded integer ranges read off the guard, Bool,
 the model's universe of an uninterpreted sort).  Anything else raises `NotEvaluable`, which the
 caller reports as an unvalidated (unknown) result, never as a counterexample.
 """
 from __future__ import annotations
 
+import itertools
 import sys
 from typing import Mapping
 
@@ -16,7 +22,7 @@ from vecverify.values import UValue, Value
 
 from .manager import Term
 from .ops import Op
-from .sorts import BOOL, INT, UninterpretedSort
+from .sorts import BOOL, INT, SeqSort, UninterpretedSort
 
 MAX_DOMAIN = 20000
 
@@ -27,12 +33,14 @@ class NotEvaluable(VecverifyError):
 
 class Evaluator:
     def __init__(self, model: Mapping[str, Value], probes: Mapping[Term, Value] | None = None,
-                 domains: Mapping[str, list[Value]] | None = None) -> None:
+                 domains: Mapping[str, list[Value]] | None = None, fresh_sign: int = 1) -> None:
         self.model = dict(model)
         self.probes = dict(probes or {})
         self.domains = dict(domains or {})
         self.closed_memo: dict[Term, Value] = {}
-        self.open_terms: set[Term] = set()
+        self.oob: dict[tuple[object, object], Value] | None = None   # (seq, index) -> value
+        # unprobed out-of-bounds reads of Int: distinct values far above (or below) the model's
+        self.fresh_ints = (fresh_sign * v for v in itertools.count(10**9 + 7))
 
     def define(self, name: str, value: Value) -> None:
         self.model[name] = value
@@ -98,7 +106,9 @@ class Evaluator:
             s, i = ev(a[0], env), ev(a[1], env)
             if 0 <= i < len(s):  # type: ignore[operator, arg-type]
                 return s[i]  # type: ignore[index]
-            return self._probe(t, env, "out-of-bounds seq.nth")
+            if t in self.probes:
+                return self.probes[t]
+            return self._oob_point(t, s, i)
         if op is Op.SEQ_UPDATE:
             s, i, u = ev(a[0], env), ev(a[1], env), ev(a[2], env)
             n = len(s)  # type: ignore[arg-type]
@@ -142,6 +152,32 @@ class Evaluator:
         if t in self.probes:          # probes are closed terms, so env does not matter
             return self.probes[t]
         raise NotEvaluable(f"{what} whose value the model does not fix")
+
+    def _oob_point(self, t: Term, s: Value, i: Value) -> Value:
+        """The value of an unprobed out-of-bounds read, consistent with every probed point."""
+        if self.oob is None:
+            self.oob = {}
+            for p, v in self.probes.items():
+                if p.op is Op.SEQ_NTH:
+                    try:
+                        self.oob[(self._eval(p.args[0], {}), self._eval(p.args[1], {}))] = v
+                    except NotEvaluable:
+                        continue
+        key = (s, i)
+        if key not in self.oob:
+            self.oob[key] = self._fresh(t.sort)
+        return self.oob[key]
+
+    def _fresh(self, sort: object) -> Value:
+        if sort == INT:
+            return next(self.fresh_ints)
+        if sort == BOOL:
+            return False
+        if isinstance(sort, UninterpretedSort) and self.domains.get(sort.name):
+            return self.domains[sort.name][0]
+        if isinstance(sort, SeqSort):
+            return ()
+        raise NotEvaluable(f"out-of-bounds read of sort {getattr(sort, 'smt', str)()}")
 
     # -- quantifiers ---------------------------------------------------------------------
     def _quantifier(self, t: Term, env: dict[Term, Value]) -> Value:

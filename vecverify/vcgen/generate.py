@@ -8,7 +8,9 @@ weakest precondition).  Loops are cut by their invariants here:
     assert inv (entry); havoc modified; assume inv; head;
     choice { assume cond; body; assert inv (preserved); stop } [] { assume !cond }
 
-Every assert is assumed after it is checked, so one failure is reported once.
+An assert is assumed after it is checked (so one failure is reported once, not again at every
+later use), except the clauses that end a path (postconditions, loop invariants): those are
+judged independently of each other.
 """
 from __future__ import annotations
 
@@ -135,7 +137,8 @@ class _Generator:
         cond = self.sub(st, s.cond)
         formula = self.tm.and_(st.pc, *st.conj, self.tm.not_(cond))
         self.vcs.append((s.check, formula, dict(st.env)))
-        st.conj.append(cond)
+        if s.keep:
+            st.conj.append(cond)
         return st
 
     def walk_Assign(self, s: Assign, st: _State) -> _State:
@@ -187,7 +190,7 @@ class _Generator:
 
     def walk_Loop(self, s: Loop, st: _State) -> _State | None:
         for inv in s.invariants:
-            self.walk_Assert(Assert(inv.cond, inv.entry), st)
+            self.walk_Assert(Assert(inv.cond, inv.entry, keep=False), st)
         for var in sorted(modified_vars(s)):
             self.havoc(st, var)
         for inv in s.invariants:
@@ -205,7 +208,7 @@ class _Generator:
         again = self.join([end, *frame.continues])
         if again is not None:
             for inv in s.invariants:
-                self.walk_Assert(Assert(inv.cond, inv.preserved), again)
+                self.walk_Assert(Assert(inv.cond, inv.preserved, keep=False), again)
         exit_st = head.copy()
         exit_st.conj.append(self.tm.not_(self.sub(exit_st, s.cond)))
         return self.join([exit_st, *frame.breaks])
