@@ -22,3 +22,22 @@ def expected_outcomes(path: Path) -> set[tuple[int, str, str]]:
             assert items, f"{path}:{n}: malformed expect annotation"
             out |= {(n, kind, status) for status, kind in items}
     return out
+
+
+def assert_verdicts(path: Path, timeout_s: float = 30.0) -> None:
+    """Verify `path` and compare every non-proved verdict with its annotations."""
+    from vecverify.options import Options
+    from vecverify.pipeline import verify_paths
+    from vecverify.reports import Status
+
+    report = verify_paths([str(path)], Options(timeout_s=timeout_s, jobs=1))
+    assert report.diagnostics, "a test program must produce checks"
+    got = {(d.line, d.kind, d.status.value) for d in report.diagnostics
+           if d.status is not Status.PROVED}
+    want = expected_outcomes(path)
+    assert got == want, "\n".join(
+        f"{path.name}:{d.line}: {d.kind} {d.status.value}: {d.message}"
+        for d in report.diagnostics if d.status is not Status.PROVED)
+    for d in report.diagnostics:
+        if d.status is Status.VIOLATED:
+            assert d.counterexample is not None and "inputs" in d.counterexample

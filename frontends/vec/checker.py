@@ -244,6 +244,7 @@ class _FnChecker:
         self.declared: set[str] = set()  # every non-bound name declared in this function
         self.mode = "body"  # 'requires', 'ensures' or 'body'
         self.in_old = False
+        self.in_spec = False  # in a specification: arithmetic is mathematical
         # a local declared by `var x: T := f(..)`/`pop(..)`: writable, not yet readable
         self.uninit: Binding | None = None
 
@@ -283,9 +284,15 @@ class _FnChecker:
         self.scopes.pop()
 
     # -- top-level expressions
-    def cond(self, e: Expr, what: str) -> None:
-        """Check a condition: it must be bool."""
-        t = self.synth(e)
+    def cond(self, e: Expr, what: str, spec: bool = True) -> None:
+        """Check a condition: it must be bool.  `spec` conditions (requires, ensures,
+        invariants, assert, assume) have mathematical arithmetic, so mixed machine types are
+        `int` there."""
+        self.in_spec = spec
+        try:
+            t = self.synth(e)
+        finally:
+            self.in_spec = False
         if t != BOOL:
             raise _type_error(e.span, f"{what} must be bool, found {t}")
         self.finish(e)
@@ -412,6 +419,12 @@ class _FnChecker:
         """Result type of integer operands; literals adopt the other operand's type."""
         if isinstance(lt, LiteralIntT) and isinstance(rt, LiteralIntT):
             return LITERAL_INT
+        if e.op not in ARITH_OPS and (isinstance(lt, LiteralIntT) or isinstance(rt, LiteralIntT)):
+            # comparisons are mathematical: `x < 300` is fine for x: u8
+            for side, t in ((e.left, lt), (e.right, rt)):
+                if isinstance(t, LiteralIntT):
+                    self.push(side, INT)
+            return INT
         if isinstance(lt, LiteralIntT):
             self.push(e.left, rt)
             return rt
@@ -422,7 +435,7 @@ class _FnChecker:
             return lt
         if isinstance(lt, IntT) or isinstance(rt, IntT):
             return INT
-        if e.op in ARITH_OPS:
+        if e.op in ARITH_OPS and not self.in_spec:
             raise _type_error(e.span, f"mismatched integer types {lt} and {rt}")
         return INT  # comparisons of different machine types are mathematical
 
@@ -563,13 +576,13 @@ class _FnChecker:
         self.cond(s.cond, "assume condition")
 
     def s_If(self, s: If) -> None:
-        self.cond(s.cond, "if condition")
+        self.cond(s.cond, "if condition", spec=False)
         self.block(s.then)
         if s.els is not None:
             self.block(s.els)
 
     def s_While(self, s: While) -> None:
-        self.cond(s.cond, "while condition")
+        self.cond(s.cond, "while condition", spec=False)
         for inv in s.invariants:
             self.cond(inv, "loop invariant")
         self.block(s.body)
