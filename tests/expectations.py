@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vecverify.reports import Report
 
 _EXPECT = re.compile(r"//\s*expect:\s*(.*)$")
 _ITEM = re.compile(r"(violated|unknown|unsupported)\(([a-z-]+)\)")
@@ -24,8 +28,9 @@ def expected_outcomes(path: Path) -> set[tuple[int, str, str]]:
     return out
 
 
-def assert_verdicts(path: Path, timeout_s: float = 30.0) -> None:
-    """Verify `path` and compare every non-proved verdict with its annotations."""
+def assert_verdicts(path: Path, timeout_s: float = 30.0) -> "Report":
+    """Verify `path`, compare every non-proved verdict with its annotations, and check that
+    each violation carries a counterexample; returns the report."""
     from vecverify.options import Options
     from vecverify.pipeline import verify_paths
     from vecverify.reports import Status
@@ -41,3 +46,4 @@ def assert_verdicts(path: Path, timeout_s: float = 30.0) -> None:
     for d in report.diagnostics:
         if d.status is Status.VIOLATED:
             assert d.counterexample is not None and "inputs" in d.counterexample
+    return report

@@ -9,11 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vecverify.options import Options
-from vecverify.pipeline import verify_paths
-from vecverify.reports import Status
-
-from .expectations import expected_outcomes
+from .expectations import assert_verdicts, expected_outcomes
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "vec"
 CORRECT = sorted((EXAMPLES / "correct").glob("*.vec"))
@@ -37,18 +33,5 @@ def test_every_check_kind_is_violated_somewhere_in_the_corpus() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CORRECT + BUGGY, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_example_verdicts(path: Path) -> None:
-    report = verify_paths([str(path)], Options(timeout_s=30.0, jobs=1))
-    assert report.diagnostics, "an example must produce checks"
-    got = {(d.line, d.kind, d.status.value) for d in report.diagnostics
-           if d.status is not Status.PROVED}
-    want = expected_outcomes(path)
-    assert got == want, "\n".join(
-        f"{path.name}:{d.line}: {d.kind} {d.status.value}: {d.message}"
-        for d in report.diagnostics if d.status is not Status.PROVED)
-    for d in report.diagnostics:
-        if d.status is Status.VIOLATED:
-            assert d.counterexample is not None and "inputs" in d.counterexample
-    if path.parent.name == "correct":
-        assert report.exit_code() == 0
-    else:
-        assert report.exit_code() == 1
+    report = assert_verdicts(path)
+    assert report.exit_code() == (0 if path.parent.name == "correct" else 1)

@@ -400,6 +400,11 @@ class Lowerer:
         return tuple(out)
 
 
+# operators that need no implicit check: source operator -> TermManager constructor
+_UNCHECKED_BINARY = {"<==>": "iff", "==": "eq", "!=": "neq", "<": "lt", "<=": "le", ">": "gt",
+                     ">=": "ge", "++": "seq_concat"}
+
+
 class _ExprLowering:
     """One expression's lowering: checked (program) or unchecked (specification) mode."""
 
@@ -513,22 +518,8 @@ class _ExprLowering:
                 return tm.or_(left, right)
             return tm.implies(left, right)
         left, right = self.e(e.left, pre), self.e(e.right, pre)
-        if op == "<==>":
-            return tm.iff(left, right)
-        if op == "==":
-            return tm.eq(left, right)
-        if op == "!=":
-            return tm.neq(left, right)
-        if op == "<":
-            return tm.lt(left, right)
-        if op == "<=":
-            return tm.le(left, right)
-        if op == ">":
-            return tm.gt(left, right)
-        if op == ">=":
-            return tm.ge(left, right)
-        if op == "++":
-            return tm.seq_concat(left, right)
+        if op in _UNCHECKED_BINARY:
+            return getattr(tm, _UNCHECKED_BINARY[op])(left, right)  # type: ignore[no-any-return]
         ty = e.ty
         src = self.low.src
         ops = ((src.text(e.left.span), left), (src.text(e.right.span), right))
