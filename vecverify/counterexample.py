@@ -12,7 +12,7 @@ from typing import Any
 
 from vecverify.drivers import SolverResult
 from vecverify.encoders import Script
-from vecverify.terms import Op, TermManager, substitute
+from vecverify.terms import TermManager, substitute
 from vecverify.terms.evaluate import Evaluator, NotEvaluable
 from vecverify.values import to_json
 from vecverify.vcgen import VC
@@ -74,11 +74,8 @@ def _describe(tm: TermManager, vc: VC, ev: Evaluator) -> dict[str, Any]:
     cex: dict[str, Any] = {"line": line,
                            "inputs": {k: v for k, v in inputs.items() if v is not None},
                            "state": state, "values": values}
-    free = [(s, i) for (s, i), _ in (ev.oob or {}).items()
-            if not any(ev.value(p.args[0]) == s and ev.value(p.args[1]) == i
-                       for p in ev.probes if p.op is Op.SEQ_NTH)]
-    if free:
-        s, i = free[0]
+    if ev.oob_used:
+        s, i = ev.oob_used[0]
         cex["notes"] = [f"reads an element out of bounds (index {i} of a vector of length "
                         f"{len(s)}); its value is unspecified"]  # type: ignore[arg-type]
     return cex

@@ -108,7 +108,12 @@ class Cvc5Solver:
         probes: list[Value | None] = []
         for probe in probe_texts:
             parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, probe, "probe")
-            probes.append(to_value(solver.getValue(parser.nextTerm())))
+            try:
+                probes.append(to_value(solver.getValue(parser.nextTerm())))
+            except ValueError:
+                # cvc5 left this application open (e.g. nth of nth out of bounds): the model
+                # does not fix it, and the evaluator interprets it itself
+                probes.append(None)
         domains: dict[str, list[Value]] = {}
         for sort in sm.getDeclaredSorts():
             domains[sort.getSymbol()] = [to_value(v) for v in solver.getModelDomainElements(sort)]

@@ -39,6 +39,7 @@ class Evaluator:
         self.domains = dict(domains or {})
         self.closed_memo: dict[Term, Value] = {}
         self.oob: dict[tuple[object, object], Value] | None = None   # (seq, index) -> value
+        self.oob_used: list[tuple[object, object]] = []   # out-of-bounds points read, in order
         # unprobed out-of-bounds reads of Int: distinct values far above (or below) the model's
         self.fresh_ints = (fresh_sign * v for v in itertools.count(10**9 + 7))
 
@@ -106,6 +107,8 @@ class Evaluator:
             s, i = ev(a[0], env), ev(a[1], env)
             if 0 <= i < len(s):  # type: ignore[operator, arg-type]
                 return s[i]  # type: ignore[index]
+            if (s, i) not in self.oob_used:
+                self.oob_used.append((s, i))
             if t in self.probes:
                 return self.probes[t]
             return self._oob_point(t, s, i)
