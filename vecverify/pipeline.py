@@ -94,12 +94,26 @@ def verify_paths(paths: list[str], options: Options) -> Report:
     stats["solve_s"] = time.perf_counter() - t0
     stats["solver_cpu_s"] = sum(r.time_s for r in results)
     t0 = time.perf_counter()
-    diags = [judge(compiled.tm, vc, s, r)
-             for vc, s, r in zip(compiled.vcs, compiled.scripts, results)]
+    judged = [(vc, judge(compiled.tm, vc, s, r))
+              for vc, s, r in zip(compiled.vcs, compiled.scripts, results)]
+    diags = merge_duplicates(judged)
     diags += [unsupported_diagnostic(u) for u in compiled.unsupported]
     stats["validate_s"] = time.perf_counter() - t0
     diags.sort(key=lambda d: (d.file, d.line, d.column, d.kind))
     return Report(diags, stats)
+
+
+def merge_duplicates(judged: list[tuple[VC, Diagnostic]]) -> list[Diagnostic]:
+    """One verdict per source check: code that is lowered twice (the first iteration of a
+    do-while, an inlined call) yields several VCs for the same check (same function, kind,
+    span and message); the weakest verdict stands for all of them."""
+    best: dict[tuple[object, ...], Diagnostic] = {}
+    for vc, d in judged:
+        key = (vc.procedure, vc.check.kind, vc.check.span, vc.check.message)
+        old = best.get(key)
+        if old is None or d.status.rank < old.status.rank:
+            best[key] = d
+    return list(best.values())
 
 
 def judge(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Diagnostic:

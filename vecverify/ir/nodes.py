@@ -107,13 +107,18 @@ class Invariant:
 
 @dataclass(frozen=True)
 class Loop(Stmt):
-    """`while (cond) invariant* body`; `head` evaluates the condition (its own checks)."""
+    """`while (cond) invariant* body`; `head` evaluates the condition (its own checks).
+
+    `step` runs after the body and after every `continue`, before the invariants are checked
+    again (the `i++` of a `for` loop).
+    """
 
     invariants: tuple[Invariant, ...]
     head: Stmt
     cond: Term
     body: Stmt
     span: Span
+    step: Stmt = Block(())
 
 
 @dataclass(frozen=True)

@@ -205,7 +205,7 @@ class _Generator:
         body_st.conj.append(self.sub(body_st, s.cond))
         end = self.walk(s.body, body_st)
         self.loops.pop()
-        again = self.join([end, *frame.continues])
+        again = self.walk(s.step, self.join([end, *frame.continues]))
         if again is not None:
             for inv in s.invariants:
                 self.walk_Assert(Assert(inv.cond, inv.preserved, keep=False), again)
@@ -252,7 +252,7 @@ def modified_vars(stmt: Stmt) -> set[Term]:
         elif isinstance(s, ReturnScope):
             todo.append(s.body)
         elif isinstance(s, Loop):
-            todo.extend((s.head, s.body))
+            todo.extend((s.head, s.body, s.step))
     return out
 
 
