@@ -53,6 +53,16 @@ def smt2(files: tuple[str, ...], out_dir: str | None) -> None:
     sys.exit(commands.smt2(list(files), out_dir, sys.stdout, sys.stderr))
 
 
+@cli.command()
+@click.argument("file", required=False)
+@click.option("--solc", "solc_path", default=None, metavar="PATH",
+              help="The Solidity compiler to check (as `--solc` elsewhere).")
+def doctor(file: str | None, solc_path: str | None) -> None:
+    """Show versions of vecverify's dependencies and which Solidity compiler would be used
+    (for FILE: one satisfying its `pragma solidity`)."""
+    sys.exit(commands.doctor(sys.stdout, sys.stderr, file, solc_path))
+
+
 @cli.command("list-checks")
 def list_checks() -> None:
     """List the check kinds vecverify reports."""

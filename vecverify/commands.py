@@ -7,6 +7,7 @@ unsupported, 3 input or usage error (printed as `file:line:col: error: message`)
 from __future__ import annotations
 
 import os
+import sys
 from typing import TextIO
 
 from vecverify.errors import InputError
@@ -31,10 +32,11 @@ def verify(paths: list[str], options: Options, fmt: str, out: TextIO, err: TextI
     return report.exit_code()
 
 
-def smt2(paths: list[str], outdir: str | None, out: TextIO, err: TextIO) -> int:
+def smt2(paths: list[str], outdir: str | None, out: TextIO, err: TextIO,
+         options: Options | None = None) -> int:
     """Write the SMT-LIB script of every VC (one file per check in `outdir`, else stdout)."""
     try:
-        compiled = compile_paths(paths)
+        compiled = compile_paths(paths, options)
     except InputError as exc:
         err.write(exc.render() + "\n")
         return EXIT_INPUT
@@ -49,6 +51,49 @@ def smt2(paths: list[str], outdir: str | None, out: TextIO, err: TextIO) -> int:
         else:
             out.write(script.text())
             out.write("(reset)\n")
+    return 0
+
+
+def doctor(out: TextIO, err: TextIO, file: str | None = None,
+           solc_path: str | None = None) -> int:
+    """Report the environment vecverify runs in and how it would find a Solidity compiler
+    (for FILE: honouring its `pragma solidity`).  Informational: always exits 0."""
+    import importlib.metadata
+    import platform
+    import shutil
+    import subprocess
+
+    from vecverify.frontends.solidity.compiler import discovery_report
+
+    def version_of(package: str) -> str:
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    def tool(name: str) -> str:
+        path = shutil.which(name)
+        if path is None:
+            return "not found"
+        try:
+            proc = subprocess.run([path, "--version"], capture_output=True, text=True,
+                                  timeout=20, stdin=subprocess.DEVNULL)
+            said = (proc.stdout.strip().splitlines() or ["?"])[0]
+        except (OSError, subprocess.SubprocessError) as exc:
+            said = f"does not run: {exc}"
+        return f"{said} ({path})"
+
+    rows = [("vecverify", version_of("vecverify")),
+            ("python", f"{platform.python_version()} ({sys.executable})"),
+            ("cvc5", version_of("cvc5")),
+            ("node", tool("node")),
+            ("npm", tool("npm")),
+            ("solc-select", tool("solc-select"))]
+    for name, value in rows:
+        out.write(f"{name + ':':14} {value}\n")
+    out.write("Solidity compiler" + (f" for {file}" if file else "") + ":\n")
+    for step, result in discovery_report(file, solc_path):
+        out.write(f"  {step + (':' if step else ''):20} {result}\n")
     return 0
 
 

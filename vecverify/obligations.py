@@ -113,3 +113,21 @@ class LoopInvariantPreserved(Obligation):
 
 def by_kind(kind: str) -> type[Obligation]:
     return REGISTRY[kind]
+
+
+class ContractInvariant(Obligation):
+    kind = "contract-invariant"
+    short = "contract invariant holds after each public function and the constructor"
+    failure = "contract invariant may not hold"
+    success = "contract invariant holds"
+    help = ("A contract invariant must hold after the constructor and be preserved by every "
+            "public and external function (it is assumed on their entry).")
+
+
+class Modifies(Obligation):
+    kind = "modifies"
+    short = "function changes only what its modifies clauses allow"
+    failure = "function may modify state outside its modifies clauses"
+    success = "function modifies only what it declares"
+    help = ("With `modifies` annotations, every state variable (or element) not listed must "
+            "be unchanged when the function returns.")

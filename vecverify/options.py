@@ -9,3 +9,6 @@ class Options:
     timeout_s: float = 10.0
     jobs: int = 1
     solver: str = "cvc5"
+    solc: str | None = None                  # --solc PATH (Solidity)
+    base_path: str | None = None             # --base-path (Solidity imports)
+    include_paths: tuple[str, ...] = ()      # --include-path (Solidity imports)

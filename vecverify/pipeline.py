@@ -25,9 +25,10 @@ from vecverify.vcgen import VC, generate
 # file extension -> "module:function" of the frontend loader
 FRONTENDS: dict[str, str] = {
     ".vec": "vecverify.frontends.vec.frontend:load",
+    ".sol": "vecverify.frontends.solidity.frontend:load",
 }
 
-Loader = Callable[[str, str, TermManager], list]
+Loader = Callable[[str, str, TermManager, Options], list]
 
 
 def frontend_for(path: str) -> Loader:
@@ -62,15 +63,16 @@ class Compiled:
     stats: dict[str, float]
 
 
-def compile_paths(paths: list[str]) -> Compiled:
+def compile_paths(paths: list[str], options: Options | None = None) -> Compiled:
     """Parse, type-check and lower every file, then generate and encode the VCs."""
+    options = options or Options()
     tm = TermManager()
     stats = {"parse_s": 0.0, "vcgen_s": 0.0, "encode_s": 0.0}
     procs: list[Procedure] = []
     unsupported: list[UnsupportedFunction] = []
     for path in paths:
         t0 = time.perf_counter()
-        loaded = frontend_for(path)(path, read_source(path), tm)
+        loaded = frontend_for(path)(path, read_source(path), tm, options)
         stats["parse_s"] += time.perf_counter() - t0
         for item in loaded:
             (unsupported if isinstance(item, UnsupportedFunction) else procs).append(item)
@@ -84,7 +86,7 @@ def compile_paths(paths: list[str]) -> Compiled:
 
 
 def verify_paths(paths: list[str], options: Options) -> Report:
-    compiled = compile_paths(paths)
+    compiled = compile_paths(paths, options)
     factory = registry.factory(options.solver)
     t0 = time.perf_counter()
     tasks = [SolverTask(s.text(), s.probe_texts(), options.timeout_s, s.quantified,

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from vecverify.values import UValue, Value
+from vecverify.values import ArrayValue, UValue, Value
 
 from .base import SolverResult, SolverTask
 
@@ -122,7 +122,11 @@ class Cvc5Solver:
 
 
 def to_value(term: Any) -> Value:
-    """A cvc5 value term as a plain Python value."""
+    """A cvc5 value term as a plain Python value.
+
+    cvc5 writes an array value as a chain of `store`s over a constant array, innermost store
+    first (`(store (store ((as const (Array Int Int)) 0) 3 7) 4 1)`); indices, elements and the
+    base may themselves be arrays or sequences."""
     if term.isBooleanValue():
         return bool(term.getBooleanValue())
     if term.isIntegerValue():
@@ -133,4 +137,19 @@ def to_value(term: Any) -> Value:
         raw = term.getUninterpretedSortValue()
         name = raw.decode() if isinstance(raw, bytes) else str(raw)
         return UValue(term.getSort().getSymbol(), name)
+    if term.getSort().isArray():
+        return _array_value(term)
     raise ValueError(f"unsupported model value {term} of sort {term.getSort()}")
+
+
+def _array_value(term: Any) -> ArrayValue:
+    from cvc5 import Kind
+    stores = []
+    while term.getKind() == Kind.STORE:        # a loop: a model may hold many stores
+        stores.append((term[1], term[2]))
+        term = term[0]
+    if not term.isConstArray():
+        raise ValueError(f"unsupported array value {term} of sort {term.getSort()}")
+    # inner stores first: ArrayValue keeps the last entry of a key, so outer stores win
+    return ArrayValue(to_value(term.getConstArrayBase()),
+                      tuple((to_value(k), to_value(v)) for k, v in reversed(stores)))

@@ -9,14 +9,22 @@ element sort T becomes `(Seq Box_T)`; elements enter through `box_T` and leave t
 `unbox_T`, with `unbox_T(box_T(t)) = t` asserted for the boxed terms.  No sequence term can
 then be constant (Box_T has no literals), so the faulty rule cannot fire.
 
+Arrays are boxed structurally: `(Array I E)` becomes `(Array I' E')` with I', E' the boxed
+index and element sorts (so `(Array Int (Seq Int))` becomes `(Array Int (Seq Box!Int))`), and a
+vector of arrays stores boxes of arrays (`(Seq Box!Array_Int_Int)`).  Array operators are
+rebuilt over the boxed arguments; a constant array gets the boxed sort.
+
 Soundness of proofs: every model of the original formula gives a model of the boxed one (take
-Box_T = T and box = unbox = identity), so boxed-unsat implies original-unsat.  The converse does
+Box_T = T and box = unbox = identity; by induction on sorts every boxed sort is then the
+original sort, and every boxed term denotes the value of the original term), so boxed-unsat
+implies original-unsat.  The converse does
 not hold (boxes are not known to be injective), so a boxed `sat` proves nothing and a model of
 the boxed formula is never shown; counterexamples come from the plain encoding.
 """
 from __future__ import annotations
 
-from vecverify.terms import Op, SeqSort, Sort, Term, TermManager, UninterpretedSort
+from vecverify.terms import ArraySort, Op, SeqSort, Sort, Term, TermManager, UninterpretedSort
+from vecverify.terms.ops import EXPLICIT_SORT
 from vecverify.terms.sorts import BoolSort, IntSort
 from vecverify.terms.walkers import DagWalker, postorder
 
@@ -28,13 +36,18 @@ def _tag(sort: Sort) -> str:
         return "Bool"
     if isinstance(sort, UninterpretedSort):
         return sort.name
+    if isinstance(sort, ArraySort):
+        return f"Array_{_tag(sort.index)}_{_tag(sort.elem)}"
     assert isinstance(sort, SeqSort)
     return f"Seq_{_tag(sort.elem)}"
 
 
 def boxed_sort(sort: Sort) -> Sort:
+    """The sort a term of sort `sort` has in the boxed encoding."""
     if isinstance(sort, SeqSort):
         return SeqSort(element_box(sort.elem))
+    if isinstance(sort, ArraySort):
+        return ArraySort(boxed_sort(sort.index), boxed_sort(sort.elem))
     return sort
 
 
@@ -77,13 +90,16 @@ class Boxer(DagWalker[Term]):
         return self.tm.apply(name, (t,), boxed_sort(elem_sort))
 
     def walk_var(self, t: Term, args: list[Term]) -> Term:
-        return self.tm.var(t.name, boxed_sort(t.sort)) if isinstance(t.sort, SeqSort) else t
+        sort = boxed_sort(t.sort)
+        return t if sort == t.sort else self.tm.mk(t.op, (), t.payload, sort)
 
-    def walk_bvar(self, t: Term, args: list[Term]) -> Term:
-        return t
+    walk_bvar = walk_var
 
     def walk_seq_empty(self, t: Term, args: list[Term]) -> Term:
         return self.tm.seq_empty(boxed_sort(t.sort))  # type: ignore[arg-type]
+
+    def walk_const_array(self, t: Term, args: list[Term]) -> Term:
+        return self.tm.const_array(boxed_sort(t.sort), args[0])  # type: ignore[arg-type]
 
     def walk_seq_unit(self, t: Term, args: list[Term]) -> Term:
         return self.tm.seq_unit(self.box(t.args[0].sort, args[0]))
@@ -92,9 +108,12 @@ class Boxer(DagWalker[Term]):
         return self.unbox(t.sort, self.tm.seq_nth(args[0], args[1]))
 
     def walk_default(self, t: Term, args: list[Term]) -> Term:
+        """Operators whose sort follows from their (boxed) arguments, e.g. SELECT and STORE,
+        and applications of uninterpreted functions (over boxed sorts)."""
         if not args:
             return t
-        return self.tm.mk(t.op, args, t.payload, t.sort if t.op is Op.APPLY else None)
+        return self.tm.mk(t.op, args, t.payload,
+                          boxed_sort(t.sort) if t.op in EXPLICIT_SORT else None)
 
     def axioms(self) -> list[Term]:
         """`unbox(box(t)) = t` for every closed boxed term."""

@@ -110,7 +110,8 @@ class Loop(Stmt):
     """`while (cond) invariant* body`; `head` evaluates the condition (its own checks).
 
     `step` runs after the body and after every `continue`, before the invariants are checked
-    again (the `i++` of a `for` loop).
+    again (the `i++` of a `for` loop; a `break` there leaves the loop, which is how a
+    `do { B } while (C)` is expressed: `while (true) { B } step { if (!C) break; }`).
     """
 
     invariants: tuple[Invariant, ...]

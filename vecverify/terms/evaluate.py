@@ -6,7 +6,11 @@ read at a point no probe fixes (e.g. under a quantifier) is unconstrained by the
 evaluator may interpret it by any value consistent with the probes: it uses one fresh value per
 (sequence value, index) point (large positive or, with `fresh_sign=-1`, large negative
 integers); if the formula then holds, the extended model is a genuine model of it, and if not,
-the counterexample is simply not confirmed.  Quantifiers are
+the counterexample is simply not confirmed.  Arrays are `ArrayValue`s; array equality is
+extensional, which normalized `ArrayValue`s give by `==`, except over an uninterpreted index sort,
+whose model universe is finite: arrays of such sorts are kept in their normal form on that
+universe (`ArrayValue.on_universe`), the same structure in which quantifiers are enumerated.
+Quantifiers are
 evaluated by enumeration over a finite domain (bounded integer ranges read off the guard, Bool,
 the model's universe of an uninterpreted sort).  Anything else raises `NotEvaluable`, which the
 caller reports as an unvalidated (unknown) result, never as a counterexample.
@@ -18,11 +22,11 @@ import sys
 from typing import Mapping
 
 from vecverify.errors import VecverifyError
-from vecverify.values import UValue, Value
+from vecverify.values import ArrayValue, UValue, Value
 
 from .manager import Term
 from .ops import Op
-from .sorts import BOOL, INT, SeqSort, UninterpretedSort
+from .sorts import BOOL, INT, ArraySort, SeqSort, Sort, UninterpretedSort
 
 MAX_DOMAIN = 20000
 
@@ -42,6 +46,7 @@ class Evaluator:
         self.oob_used: list[tuple[object, object]] = []   # out-of-bounds points read, in order
         # unprobed out-of-bounds reads of Int: distinct values far above (or below) the model's
         self.fresh_ints = (fresh_sign * v for v in itertools.count(10**9 + 7))
+        self._finite_index: dict[Sort, bool] = {}
 
     def define(self, name: str, value: Value) -> None:
         self.model[name] = value
@@ -71,7 +76,7 @@ class Evaluator:
         if op is Op.VAR:
             if t.name not in self.model:
                 raise NotEvaluable(f"no model value for {t.name}")
-            return self.model[t.name]
+            return self._normal(t.sort, self.model[t.name])
         if op is Op.BVAR:
             return env[t]
         if op in (Op.BOOL_CONST, Op.INT_CONST):
@@ -110,7 +115,7 @@ class Evaluator:
             if (s, i) not in self.oob_used:
                 self.oob_used.append((s, i))
             if t in self.probes:
-                return self.probes[t]
+                return self._normal(t.sort, self.probes[t])
             return self._oob_point(t, s, i)
         if op is Op.SEQ_UPDATE:
             s, i, u = ev(a[0], env), ev(a[1], env), ev(a[2], env)
@@ -124,7 +129,48 @@ class Evaluator:
             if not (0 <= i < len(s)) or j <= 0:  # type: ignore[operator, arg-type]
                 return ()
             return s[i:i + j]  # type: ignore[index, operator]
+        if op is Op.SELECT:
+            return ev(a[0], env).select(ev(a[1], env))  # type: ignore[union-attr]
+        if op is Op.STORE:
+            arr = ev(a[0], env).store(ev(a[1], env), ev(a[2], env))  # type: ignore[union-attr]
+            return self._normal(t.sort, arr)
+        if op is Op.CONST_ARRAY:
+            return ArrayValue(ev(a[0], env))        # normal on any universe
         raise NotEvaluable(f"cannot evaluate {op.name}")
+
+    # -- arrays over finite universes ----------------------------------------------------
+    def _normal(self, sort: Sort, v: Value) -> Value:
+        """`v` with every array over an uninterpreted index sort whose model universe is known
+        in its normal form on that universe, so `==` is extensional equality in the model."""
+        if not self._has_finite_index(sort):
+            return v
+        if isinstance(sort, SeqSort):
+            return tuple(self._normal(sort.elem, x) for x in v)  # type: ignore[union-attr]
+        assert isinstance(sort, ArraySort) and isinstance(v, ArrayValue)
+        out = ArrayValue(self._normal(sort.elem, v.default),
+                         tuple((self._normal(sort.index, k), self._normal(sort.elem, x))
+                               for k, x in v.entries))
+        universe = self._universe(sort.index)
+        return out.on_universe(universe) if universe is not None else out
+
+    def _universe(self, sort: Sort) -> list[Value] | None:
+        if isinstance(sort, UninterpretedSort) and self.domains.get(sort.name):
+            return list(self.domains[sort.name])
+        return None
+
+    def _has_finite_index(self, sort: Sort) -> bool:
+        found = self._finite_index.get(sort)
+        if found is None:
+            if isinstance(sort, SeqSort):
+                found = self._has_finite_index(sort.elem)
+            elif isinstance(sort, ArraySort):
+                found = (self._universe(sort.index) is not None
+                         or self._has_finite_index(sort.index)
+                         or self._has_finite_index(sort.elem))
+            else:
+                found = False
+            self._finite_index[sort] = found
+        return found
 
     def _arith(self, t: Term, v: list[int]) -> Value:
         op = t.op
@@ -163,7 +209,8 @@ class Evaluator:
             for p, v in self.probes.items():
                 if p.op is Op.SEQ_NTH:
                     try:
-                        self.oob[(self._eval(p.args[0], {}), self._eval(p.args[1], {}))] = v
+                        self.oob[(self._eval(p.args[0], {}), self._eval(p.args[1], {}))] = \
+                            self._normal(p.sort, v)
                     except NotEvaluable:
                         continue
         key = (s, i)
@@ -180,6 +227,8 @@ class Evaluator:
             return self.domains[sort.name][0]
         if isinstance(sort, SeqSort):
             return ()
+        if isinstance(sort, ArraySort):
+            return ArrayValue(self._fresh(sort.elem))
         raise NotEvaluable(f"out-of-bounds read of sort {getattr(sort, 'smt', str)()}")
 
     # -- quantifiers ---------------------------------------------------------------------

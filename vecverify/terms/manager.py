@@ -19,8 +19,8 @@ from typing import Iterable
 
 from vecverify.errors import InternalError
 
-from .ops import Op
-from .sorts import BOOL, INT, SeqSort, Sort
+from .ops import EXPLICIT_SORT, Op
+from .sorts import BOOL, INT, ArraySort, SeqSort, Sort
 
 
 class Term:
@@ -75,12 +75,17 @@ class TermManager:
     # -- the one constructor -------------------------------------------------------------
     def mk(self, op: Op, args: Iterable[Term] = (), payload: object = None,
            sort: Sort | None = None) -> Term:
+        """The node `op(args)`; `sort` is required for the EXPLICIT_SORT operators and, for the
+        others, optional and checked (it is not part of the key, so a rebuilt node that passes
+        its sort is still the same node)."""
         args = tuple(args)
-        key = (op, args, payload, sort)
+        key = (op, args, payload, sort if op in EXPLICIT_SORT else None)
         found = self._table.get(key)
         if found is not None:
+            if sort is not None and found.sort != sort:
+                raise InternalError(f"{op.name} has sort {found.sort.smt()}, not {sort.smt()}")
             return found
-        node_sort = sort if sort is not None else _sort_of(op, args, payload)
+        node_sort = _sort_of(op, args, payload, sort)
         node = Term(next(self._ids), op, args, payload, node_sort)
         self._table[key] = node
         return node
@@ -247,6 +252,17 @@ class TermManager:
         units = [self.seq_unit(e) for e in elems]
         return self.seq_concat(*units) if units else self.seq_empty(sort)
 
+    # -- arrays --------------------------------------------------------------------------
+    def select(self, a: Term, i: Term) -> Term:
+        return self.mk(Op.SELECT, (a, i))
+
+    def store(self, a: Term, i: Term, v: Term) -> Term:
+        return self.mk(Op.STORE, (a, i, v))
+
+    def const_array(self, sort: ArraySort, value: Term) -> Term:
+        """The array of sort `sort` holding `value` at every index."""
+        return self.mk(Op.CONST_ARRAY, (value,), None, sort)
+
 
 def _expect(cond: bool, op: Op, args: tuple[Term, ...]) -> None:
     if not cond:
@@ -254,14 +270,28 @@ def _expect(cond: bool, op: Op, args: tuple[Term, ...]) -> None:
         raise InternalError(f"ill-sorted term: {op.name} applied to ({sorts})")
 
 
-def _sort_of(op: Op, args: tuple[Term, ...], payload: object) -> Sort:
+def _sort_of(op: Op, args: tuple[Term, ...], payload: object, given: Sort | None) -> Sort:
     """The sort rule of every operator; raises InternalError on ill-sorted applications."""
+    if op in EXPLICIT_SORT:
+        if given is None:
+            raise InternalError(f"{op.name} needs an explicit sort")
+        if op is Op.SEQ_EMPTY:
+            _expect(not args and isinstance(given, SeqSort), op, args)
+        if op is Op.CONST_ARRAY:
+            _expect(len(args) == 1 and isinstance(given, ArraySort)
+                    and args[0].sort == given.elem, op, args)
+        return given
+    derived = _derived_sort(op, args)
+    if given is not None and given != derived:
+        raise InternalError(f"{op.name} has sort {derived.smt()}, not {given.smt()}")
+    return derived
+
+
+def _derived_sort(op: Op, args: tuple[Term, ...]) -> Sort:
     if op is Op.BOOL_CONST:
         return BOOL
     if op is Op.INT_CONST:
         return INT
-    if op in (Op.VAR, Op.BVAR, Op.SEQ_EMPTY, Op.APPLY):
-        raise InternalError(f"{op.name} needs an explicit sort")
     if op in (Op.NOT, Op.AND, Op.OR, Op.IMPLIES, Op.IFF):
         _expect(all(a.sort == BOOL for a in args) and len(args) >= 1, op, args)
         return BOOL
@@ -301,5 +331,15 @@ def _sort_of(op: Op, args: tuple[Term, ...], payload: object) -> Sort:
     if op is Op.SEQ_EXTRACT:
         _expect(len(args) == 3 and isinstance(args[0].sort, SeqSort) and args[1].sort == INT
                 and args[2].sort == INT, op, args)
+        return args[0].sort
+    if op is Op.SELECT:
+        a = args[0].sort if args else None
+        _expect(len(args) == 2 and isinstance(a, ArraySort) and args[1].sort == a.index,
+                op, args)
+        return a.elem  # type: ignore[union-attr]
+    if op is Op.STORE:
+        a = args[0].sort if args else None
+        _expect(len(args) == 3 and isinstance(a, ArraySort) and args[1].sort == a.index
+                and args[2].sort == a.elem, op, args)
         return args[0].sort
     raise InternalError(f"no sort rule for {op.name}")

@@ -42,6 +42,10 @@ class Op(Enum):
     SEQ_NTH = auto()
     SEQ_UPDATE = auto()
     SEQ_EXTRACT = auto()
+    # arrays
+    SELECT = auto()
+    STORE = auto()
+    CONST_ARRAY = auto()  # args: the value at every index; the sort says which (Array I E)
 
 
 LEAVES = frozenset({Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.SEQ_EMPTY})
@@ -51,8 +55,9 @@ QUANTIFIERS = frozenset({Op.FORALL, Op.EXISTS})
 ARITH_OPS = frozenset({Op.LE, Op.LT, Op.ADD, Op.SUB, Op.NEG, Op.MUL, Op.DIV, Op.MOD})
 SEQ_OPS = frozenset({Op.SEQ_UNIT, Op.SEQ_CONCAT, Op.SEQ_LEN, Op.SEQ_NTH, Op.SEQ_UPDATE,
                      Op.SEQ_EXTRACT})
+ARRAY_OPS = frozenset({Op.SELECT, Op.STORE, Op.CONST_ARRAY})
 
-_GROUPS = (LEAVES, BOOL_OPS, UF_OPS, QUANTIFIERS, ARITH_OPS, SEQ_OPS)
+_GROUPS = (LEAVES, BOOL_OPS, UF_OPS, QUANTIFIERS, ARITH_OPS, SEQ_OPS, ARRAY_OPS)
 assert sum(len(g) for g in _GROUPS) == len(Op), "operator groups must partition Op"
 assert frozenset().union(*_GROUPS) == frozenset(Op), "operator groups must cover Op"
 
@@ -64,5 +69,10 @@ SMT_NAMES: dict[Op, str] = {
     Op.SEQ_EMPTY: "seq.empty", Op.SEQ_UNIT: "seq.unit", Op.SEQ_CONCAT: "seq.++",
     Op.SEQ_LEN: "seq.len", Op.SEQ_NTH: "seq.nth", Op.SEQ_UPDATE: "seq.update",
     Op.SEQ_EXTRACT: "seq.extract",
+    Op.SELECT: "select", Op.STORE: "store", Op.CONST_ARRAY: "const",
 }
 assert set(SMT_NAMES) == set(Op) - {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.APPLY}
+
+# Operators whose node sort is given when the node is built, not derived from the arguments:
+# rebuilding such a node (substitution, boxing) must pass its sort again.
+EXPLICIT_SORT = frozenset({Op.VAR, Op.BVAR, Op.SEQ_EMPTY, Op.APPLY, Op.CONST_ARRAY})

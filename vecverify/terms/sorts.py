@@ -1,4 +1,4 @@
-"""SMT sorts of the terms vecverify builds: Bool, Int, uninterpreted sorts and (Seq T).
+"""SMT sorts of the terms vecverify builds: Bool, Int, uninterpreted sorts, (Seq T), (Array I E).
 
 Sorts are small frozen values, so structural equality is enough and they hash-cons for free.
 """
@@ -43,6 +43,17 @@ class SeqSort(Sort):
         return f"(Seq {self.elem.smt()})"
 
 
+@dataclass(frozen=True)
+class ArraySort(Sort):
+    """Total maps from `index` to `elem` (SMT-LIB arrays); Solidity mappings are these."""
+
+    index: Sort
+    elem: Sort
+
+    def smt(self) -> str:
+        return f"(Array {self.index.smt()} {self.elem.smt()})"
+
+
 BOOL = BoolSort()
 INT = IntSort()
 
@@ -53,4 +64,6 @@ def uninterpreted_sorts(sort: Sort) -> set[UninterpretedSort]:
         return {sort}
     if isinstance(sort, SeqSort):
         return uninterpreted_sorts(sort.elem)
+    if isinstance(sort, ArraySort):
+        return uninterpreted_sorts(sort.index) | uninterpreted_sorts(sort.elem)
     return set()

@@ -10,7 +10,7 @@ from typing import Callable, Generic, Iterator, Mapping, TypeVar
 from vecverify.errors import InternalError
 
 from .manager import Term, TermManager
-from .ops import Op
+from .ops import EXPLICIT_SORT, Op
 
 R = TypeVar("R")
 
@@ -70,8 +70,10 @@ class Substituter(DagWalker[Term]):
     def walk_default(self, term: Term, args: list[Term]) -> Term:
         if all(a is b for a, b in zip(args, term.args)):
             return term
+        # operators like APPLY and CONST_ARRAY carry their sort; the others re-derive (and so
+        # re-check) it from the new arguments
         return self.tm.mk(term.op, args, term.payload,
-                          term.sort if term.op in (Op.ITE, Op.APPLY) or not args else None)
+                          term.sort if term.op in EXPLICIT_SORT else None)
 
 
 def substitute(tm: TermManager, term: Term, mapping: Mapping[Term, Term]) -> Term:

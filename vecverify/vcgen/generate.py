@@ -204,8 +204,8 @@ class _Generator:
         body_st = head.copy()
         body_st.conj.append(self.sub(body_st, s.cond))
         end = self.walk(s.body, body_st)
-        self.loops.pop()
         again = self.walk(s.step, self.join([end, *frame.continues]))
+        self.loops.pop()
         if again is not None:
             for inv in s.invariants:
                 self.walk_Assert(Assert(inv.cond, inv.preserved, keep=False), again)

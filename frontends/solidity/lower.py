@@ -1,0 +1,839 @@
+"""Lowers Solidity function bodies (solc compact AST) into IR statements.
+
+Expressions lower to `(checks, bundle, type)`: the implicit checks of 0.8 (index bounds,
+`pop` on empty, checked arithmetic outside `unchecked`, division by zero) are hoisted before the
+value, with `&&`, `||` and `?:` guarding the checks of the parts they may skip.  `require` and
+`revert` cut the reverting executions (assume), `assert` is a check.
+
+Storage is one program variable per state-variable leaf; a storage reference
+(`uint[] storage r = a;`, a storage struct pointer) is an alias for a *place* (a root variable
+plus index/key/member steps, indices frozen when the reference is made), so writes through it
+change the state variable.  Memory arrays are values; a memory reference initialised from
+another memory reference is an alias of it.  Internal calls are verified modularly against
+the callee's specification when it has one and inlined otherwise (recursion without a
+specification is unsupported).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from vecverify.errors import Span
+from vecverify.ir import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue,
+                          Havoc, Invariant, Loop, Return, ReturnScope, Stmt, VarInfo)
+from vecverify.obligations import (AssertCheck, DivisionByZero, IndexOutOfBounds,
+                                   LoopInvariantEntry, LoopInvariantPreserved, Obligation,
+                                   Overflow, PopEmpty, Precondition, Underflow)
+from vecverify.terms import Term, TermManager
+
+from .model import Contract, Node
+from .types import (ADDRESS, BOOL_T, UINT256, AddressType, ArrayType, BoolType, Bundle,
+                    Bundles, EnumType, IntType, MappingType, SolType, StructType, Unsupported,
+                    elementary, is_value_type, leaf_sorts)
+
+if TYPE_CHECKING:
+    from .procedures import ContractLowering
+
+Stmts = list[Stmt]
+
+SUBDENOMINATIONS = {None: 1, "wei": 1, "gwei": 10**9, "ether": 10**18, "seconds": 1,
+                    "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
+ENV_INPUTS = {("msg", "sender"): ADDRESS, ("msg", "value"): UINT256,
+              ("block", "timestamp"): UINT256, ("block", "number"): UINT256,
+              ("tx", "origin"): ADDRESS, ("block", "chainid"): UINT256}
+
+
+@dataclass
+class Place:
+    """Where a value lives: a root variable bundle and the steps into it."""
+
+    root: int                                   # declaration id of the root variable
+    steps: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+@dataclass
+class Var:
+    """A declared variable of the function: its type, leaf terms, and how it is reached."""
+
+    ty: SolType
+    bundle: Bundle | None = None                # value (memory / stack / storage root)
+    place: Place | None = None                  # storage reference or memory alias
+
+
+class FunctionLowerer:
+    """Lowers one function (with its modifiers and inlined callees) of one contract."""
+
+    def __init__(self, cl: "ContractLowering", fn_name: str) -> None:
+        self.cl = cl
+        self.tm: TermManager = cl.tm
+        self.b: Bundles = cl.bundles
+        self.contract: Contract = cl.contract
+        self.prog = cl.contract.program
+        self.fn_name = fn_name
+        self.vars: dict[int, Var] = {}
+        self.infos: list[VarInfo] = []
+        self.names: set[str] = set()
+        self.unchecked = 0
+        self.inline_stack: list[int] = []
+        self.ghosts = itertools.count()
+        self.env_inputs: dict[tuple[str, str], Term] = {}
+        self.old: dict[Term, Term] = {}             # leaf var -> its value on entry
+        self.by_name: dict[str, int] = {}           # names in scope (for annotations)
+        self.current_function_node: Node = {}
+        self.current_returns: list[int] = []
+        self.placeholder: Callable[[], Stmt] | None = None
+
+    # -- variables -----------------------------------------------------------------------
+    def fresh_name(self, base: str) -> str:
+        name = base
+        k = 1
+        while name in self.names:
+            k += 1
+            name = f"{base}~{k}"
+        self.names.add(name)
+        return name
+
+    def declare(self, decl_id: int, name: str, ty: SolType, role: str,
+                line: int = 0) -> Bundle:
+        """A new variable (one program variable per leaf) with its type invariant."""
+        base = self.fresh_name(name or f"ret{decl_id}")
+        bundle = self.b.vars(base, ty)
+        self.vars[decl_id] = Var(ty, bundle)
+        if name:
+            self.by_name[name] = decl_id
+        self.add_infos(bundle, name or base, ty, role, line)
+        return bundle
+
+    def add_infos(self, bundle: Bundle, display: str, ty: SolType, role: str,
+                  line: int = 0) -> None:
+        wf = self.b.wf(ty, bundle)
+        leaves = list(bundle.items())
+        for k, (path, term) in enumerate(leaves):
+            last = k == len(leaves) - 1
+            self.infos.append(VarInfo(term, ".".join((display, *path)), role, str(ty),
+                                      wf if last and not wf.is_true() else None, line))
+
+    def ghost(self, base: str, ty: SolType) -> Bundle:
+        name = self.fresh_name(f"{base}.{next(self.ghosts)}")
+        bundle = self.b.vars(name, ty)
+        self.add_infos(bundle, base, ty, "ghost")
+        return bundle
+
+    def env_input(self, key: tuple[str, str]) -> Term:
+        if key not in self.env_inputs:
+            name = self.fresh_name(".".join(key))
+            term = self.tm.var(name, leaf_sorts(ENV_INPUTS[key])[()])
+            self.env_inputs[key] = term
+            self.infos.append(VarInfo(term, ".".join(key), "param", str(ENV_INPUTS[key]),
+                                      self.b.in_range(term, ENV_INPUTS[key])))  # type: ignore[arg-type]
+        return self.env_inputs[key]
+
+    def span(self, node: Node) -> Span:
+        return self.prog.span(node)
+
+    def check(self, ob: type[Obligation], node: Node, message: str,
+              details: tuple[tuple[str, Term], ...] = ()) -> Check:
+        return Check(ob, self.span(node), self.fn_name, message, details)
+
+    def text(self, node: Node) -> str:
+        return " ".join(self.prog.text(node).split())
+
+    # -- places --------------------------------------------------------------------------
+    def place_of(self, e: Node, pre: Stmts) -> tuple[Place, SolType]:
+        """The place an lvalue (or storage/memory reference expression) denotes."""
+        kind = e["nodeType"]
+        if kind == "Identifier":
+            decl_id = e["referencedDeclaration"]
+            var = self.lookup(decl_id, e)
+            if var.place is not None:
+                return Place(var.place.root, list(var.place.steps)), var.ty
+            return Place(decl_id), var.ty
+        if kind == "IndexAccess":
+            base, bt = self.place_of(e["baseExpression"], pre)
+            if e.get("indexExpression") is None:
+                raise Unsupported(e, "index access without an index")
+            idx = self.value(e["indexExpression"], pre)
+            if isinstance(bt, MappingType):
+                return Place(base.root, base.steps + [("key", idx)]), bt.value
+            if isinstance(bt, ArrayType):
+                arr = self.read_place(base, pre)
+                pre.append(self.bounds_check(arr, idx, e))
+                return Place(base.root, base.steps + [("index", idx)]), bt.base
+            raise Unsupported(e, f"indexing {bt}")
+        if kind == "MemberAccess":
+            base, bt = self.place_of(e["expression"], pre)
+            if isinstance(bt, StructType):
+                return Place(base.root, base.steps + [("member", e["memberName"])]), \
+                    bt.field(e["memberName"])
+            raise Unsupported(e, f"member {e['memberName']} as an assignment target")
+        if kind == "TupleExpression" and len(e.get("components", [])) == 1:
+            return self.place_of(e["components"][0], pre)
+        raise Unsupported(e, f"{kind} as an assignment target")
+
+    def lookup(self, decl_id: int, node: Node) -> Var:
+        if decl_id in self.vars:
+            return self.vars[decl_id]
+        return self.cl.state_var(decl_id, node)
+
+    def root_bundle(self, root: int) -> Bundle:
+        var = self.vars.get(root) or self.cl.state_vars.get(root)
+        assert var is not None and var.bundle is not None
+        return var.bundle
+
+    def read_place(self, place: Place, pre: Stmts) -> Bundle:
+        cur = self.root_bundle(place.root)
+        for step in place.steps:
+            if step[0] == "index":
+                cur = {p: self.tm.seq_nth(x, step[1]) for p, x in cur.items()}
+            elif step[0] == "key":
+                cur = {p: self.tm.select(x, step[1]) for p, x in cur.items()}
+            else:
+                cur = self.b.member(cur, step[1])
+        return cur
+
+    def write_place(self, place: Place, value: Bundle) -> Stmts:
+        """Assign through a place: rebuild the root from the inside out."""
+        chain = [self.root_bundle(place.root)]
+        for step in place.steps[:-1] if place.steps else []:
+            chain.append(self.read_place(Place(place.root, place.steps[:len(chain)]), []))
+        new = value
+        for step, outer in zip(reversed(place.steps), reversed(chain)):
+            if step[0] == "index":
+                new = self.b.update(outer, step[1], new)
+            elif step[0] == "key":
+                new = self.b.store(outer, step[1], new)
+            else:
+                new = self.b.with_member(outer, step[1], new)
+        root = self.root_bundle(place.root)
+        return [Assign(root[p], new[p]) for p in root]
+
+    def bounds_check(self, arr: Bundle, idx: Term, e: Node) -> Assert:
+        tm = self.tm
+        n = self.b.length(arr)
+        base = self.text(e["baseExpression"])
+        return Assert(tm.and_(tm.le(tm.int(0), idx), tm.lt(idx, n)), self.check(
+            IndexOutOfBounds, e, f"index may be out of bounds: {self.text(e)}",
+            ((self.text(e["indexExpression"]), idx), (f"{base}.length", n))))
+
+    # -- expressions ---------------------------------------------------------------------
+    def value(self, e: Node, pre: Stmts) -> Term:
+        """A value-type expression as one term."""
+        b, t = self.expr(e, pre)
+        if () not in b:
+            raise Unsupported(e, f"{t} used as a single value")
+        return b[()]
+
+    def expr(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        kind = e["nodeType"]
+        handler: Callable[[Node, Stmts], tuple[Bundle, SolType]] | None = getattr(
+            self, f"x_{kind}", None)
+        if handler is None:
+            raise Unsupported(e, f"expression {kind}")
+        return handler(e, pre)
+
+    def type_of(self, e: Node) -> SolType:
+        ts = e.get("typeDescriptions", {}).get("typeString", "")
+        t = elementary(ts.split(" ")[0] if ts.startswith(("uint", "int")) else ts)
+        if t is None:
+            if ts.startswith("int_const"):
+                return UINT256
+            if ts.startswith("enum "):
+                return EnumType(False, 8, ts[5:])
+            if ts.startswith("contract "):
+                return ADDRESS
+            raise Unsupported(e, f"expression of type {ts}")
+        return t
+
+    def x_Literal(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        if e["kind"] == "bool":
+            return {(): self.tm.bool(e["value"] == "true")}, BOOL_T
+        if e["kind"] != "number":
+            raise Unsupported(e, f"{e['kind']} literal")
+        ts = e.get("typeDescriptions", {}).get("typeString", "")
+        if ts.startswith("int_const "):
+            return {(): self.tm.int(int(ts.split()[1]))}, UINT256
+        if ts == "address":
+            return {(): self.tm.int(int(e["value"], 16))}, ADDRESS
+        raise Unsupported(e, f"number literal of type {ts}")
+
+    def x_Identifier(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        decl_id = e.get("referencedDeclaration")
+        const = self.contract.constants().get(decl_id) if decl_id is not None else None
+        if const is not None:
+            ts = const.get("typeDescriptions", {}).get("typeString", "")
+            init = const.get("value")
+            if init is not None:
+                return self.expr(init, pre)
+            raise Unsupported(e, f"constant {const['name']} of type {ts}")
+        if e["name"] == "this":
+            return {(): self.cl.this_address(self)}, ADDRESS
+        if decl_id is None or (decl_id not in self.vars and decl_id not in self.cl.state_vars
+                               and self.cl.state_var_decl(decl_id) is None):
+            raise Unsupported(e, f"identifier {e['name']}")
+        place, ty = self.place_of(e, pre)
+        return self.read_place(place, pre), ty
+
+    def x_IndexAccess(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        base, bt = self.expr(e["baseExpression"], pre)
+        if e.get("indexExpression") is None:
+            raise Unsupported(e, "type expression")
+        idx = self.value(e["indexExpression"], pre)
+        if isinstance(bt, MappingType):
+            return self.b.select(base, bt, idx), bt.value
+        if isinstance(bt, ArrayType):
+            pre.append(self.bounds_check(base, idx, e))
+            out = self.b.index(base, bt, idx)
+            if is_value_type(bt.base):
+                wf = self.b.wf(bt.base, out)
+                if not wf.is_true():
+                    pre.append(Assume(wf))
+            return out, bt.base
+        raise Unsupported(e, f"indexing a value of type {bt}")
+
+    def x_MemberAccess(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        inner = e["expression"]
+        member = e["memberName"]
+        if inner["nodeType"] == "Identifier" and (inner["name"], member) in ENV_INPUTS:
+            if inner.get("referencedDeclaration", 0) < 0 or inner["name"] in ("msg", "block",
+                                                                              "tx"):
+                return {(): self.env_input((inner["name"], member))}, ENV_INPUTS[
+                    (inner["name"], member)]
+        ref = e.get("referencedDeclaration")
+        if ref is not None and self.prog.by_id.get(ref, {}).get("nodeType") == "EnumValue":
+            enum = self.prog.by_id[inner["referencedDeclaration"]]
+            index = [m["id"] for m in enum["members"]].index(ref)
+            return {(): self.tm.int(index)}, self.prog.type_of_decl(enum)
+        if member == "length":
+            arr, at = self.expr(inner, pre)
+            if not isinstance(at, ArrayType):
+                raise Unsupported(e, f"length of {at}")
+            if at.length is not None:
+                return {(): self.tm.int(at.length)}, UINT256
+            return {(): self.b.length(arr)}, UINT256
+        base, bt = self.expr(inner, pre)
+        if isinstance(bt, StructType):
+            return self.b.member(base, member), bt.field(member)
+        raise Unsupported(e, f"member access .{member}")
+
+    def x_TupleExpression(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        comps = e.get("components", [])
+        if e.get("isInlineArray"):
+            values = [self.expr(c, pre) for c in comps]
+            ty = self.type_of_array_literal(e)
+            elems = [v for v, _ in values]
+            sorts = leaf_sorts(ty)
+            return {p: self.tm.seq_lit([x[p] for x in elems], s)  # type: ignore[arg-type]
+                    for p, s in sorts.items()}, ty
+        if len(comps) == 1 and comps[0] is not None:
+            return self.expr(comps[0], pre)
+        raise Unsupported(e, "tuple used as a value")
+
+    def type_of_array_literal(self, e: Node) -> ArrayType:
+        ts = e["typeDescriptions"]["typeString"]          # e.g. "uint8[3] memory"
+        base = elementary(ts.split("[")[0])
+        if base is None:
+            raise Unsupported(e, f"array literal of type {ts}")
+        return ArrayType(base, len(e["components"]))
+
+    def x_Conditional(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        c = self.value(e["condition"], pre)
+        tpre: Stmts = []
+        fpre: Stmts = []
+        tv, tt = self.expr(e["trueExpression"], tpre)
+        fv, _ = self.expr(e["falseExpression"], fpre)
+        if tpre or fpre:
+            pre.append(Choice((Block((Assume(c), *tpre)),
+                               Block((Assume(self.tm.not_(c)), *fpre)))))
+        rt = self.type_of(e) if is_value_type(tt) else tt
+        return self.b.ite(c, tv, fv), rt
+
+    def x_UnaryOperation(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        op = e["operator"]
+        tm = self.tm
+        if op == "!":
+            return {(): tm.not_(self.value(e["subExpression"], pre))}, BOOL_T
+        if op == "delete":
+            place, ty = self.place_of(e["subExpression"], pre)
+            pre += self.write_place(place, self.b.default(ty))
+            return {}, ty
+        if op in ("++", "--"):
+            place, ty = self.place_of(e["subExpression"], pre)
+            old = self.read_place(place, pre)[()]
+            assert isinstance(ty, IntType)
+            new = self.arith("+" if op == "++" else "-", old, tm.int(1), ty, e, pre)
+            snap = self.ghost("old", ty)[()]
+            pre.append(Assign(snap, old))
+            pre += self.write_place(place, {(): new})
+            return {(): self.read_place(place, pre)[()] if e.get("prefix") else snap}, ty
+        ty = self.type_of(e)
+        x = self.value(e["subExpression"], pre)
+        if op == "-":
+            assert isinstance(ty, IntType)
+            return {(): self.arith("-", tm.int(0), x, ty, e, pre)}, ty
+        if op == "~" and isinstance(ty, IntType) and not ty.signed:
+            return {(): tm.sub(tm.int(ty.max), x)}, ty
+        raise Unsupported(e, f"unary operator {op}")
+
+    def x_BinaryOperation(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        op = e["operator"]
+        tm = self.tm
+        ts = e.get("typeDescriptions", {}).get("typeString", "")
+        if ts.startswith("int_const "):             # a constant expression solc folded
+            return {(): tm.int(int(ts.split()[1]))}, UINT256
+        if op in ("&&", "||"):
+            left = self.value(e["leftExpression"], pre)
+            rpre: Stmts = []
+            right = self.value(e["rightExpression"], rpre)
+            guard = left if op == "&&" else tm.not_(left)
+            if rpre:
+                pre.append(Choice((Block((Assume(guard), *rpre)), Assume(tm.not_(guard)))))
+            return {(): (tm.and_ if op == "&&" else tm.or_)(left, right)}, BOOL_T
+        lb, lt = self.expr(e["leftExpression"], pre)
+        rb, _ = self.expr(e["rightExpression"], pre)
+        if op in ("==", "!="):
+            if () not in lb:
+                raise Unsupported(e, f"comparison of {lt}")
+            eq = tm.eq(lb[()], rb[()])
+            return {(): eq if op == "==" else tm.not_(eq)}, BOOL_T
+        a, b = lb.get(()), rb.get(())
+        if a is None or b is None:
+            raise Unsupported(e, f"operator {op} on {lt}")
+        if op in ("<", "<=", ">", ">="):
+            f = {"<": tm.lt, "<=": tm.le, ">": tm.gt, ">=": tm.ge}[op]
+            return {(): f(a, b)}, BOOL_T
+        ty = self.type_of(e)
+        if not isinstance(ty, IntType):
+            raise Unsupported(e, f"operator {op} on {ty}")
+        return {(): self.arith(op, a, b, ty, e, pre)}, ty
+
+    def arith(self, op: str, a: Term, b: Term, ty: IntType, e: Node, pre: Stmts) -> Term:
+        """Checked (or, in `unchecked`, wrapping) integer arithmetic of type `ty`."""
+        tm = self.tm
+        text = self.text(e)
+        if op in ("/", "%"):
+            pre.append(Assert(tm.neq(b, tm.int(0)), self.check(
+                DivisionByZero, e, f"possible division by zero: {text}", (("divisor", b),))))
+            if ty.signed:
+                q = tm.ite(tm.le(tm.int(0), a), tm.div(a, b), tm.neg(tm.div(tm.neg(a), b)))
+                r = q if op == "/" else tm.sub(a, tm.mul(b, q))
+            else:
+                r = tm.div(a, b) if op == "/" else tm.mod(a, b)
+            if op == "/" and ty.signed and not self.unchecked:
+                self.range_checks(r, ty, e, pre, text, overflow=True, underflow=False)
+            return r if not (self.unchecked and op == "/" and ty.signed) else self.wrap(r, ty)
+        if op == "**":
+            n = self.const_value(e["rightExpression"])
+            if n is None or n < 0 or n > 256:
+                raise Unsupported(e, "exponent that is not a small constant")
+            r = tm.int(1)
+            for _ in range(n):
+                r = tm.mul(r, a)
+        elif op in ("<<", ">>"):
+            n = self.const_value(e["rightExpression"])
+            if n is None or ty.signed:
+                raise Unsupported(e, f"shift {op} by a non-constant or of a signed value")
+            r = tm.mul(a, tm.int(2 ** n)) if op == "<<" else tm.div(a, tm.int(2 ** n))
+            return self.wrap(r, ty) if op == "<<" else r
+        elif op in ("+", "-", "*"):
+            r = {"+": tm.add, "-": tm.sub, "*": tm.mul}[op](a, b)
+        else:
+            raise Unsupported(e, f"operator {op}")
+        if self.unchecked:
+            return self.wrap(r, ty)
+        self.range_checks(r, ty, e, pre, text, overflow=ty.signed or op in ("+", "*", "**"),
+                          underflow=ty.signed or op == "-",
+                          operands=((self.text(e.get("leftExpression", e)), a),
+                                    (self.text(e.get("rightExpression", e)), b)))
+        return r
+
+    def range_checks(self, r: Term, ty: IntType, e: Node, pre: Stmts, text: str,
+                     overflow: bool, underflow: bool,
+                     operands: tuple[tuple[str, Term], ...] = ()) -> None:
+        tm = self.tm
+        details = (*operands, ("result", r))
+        if overflow:
+            pre.append(Assert(tm.le(r, tm.int(ty.max)), self.check(
+                Overflow, e, f"{ty} arithmetic may overflow: {text}", details)))
+        if underflow:
+            pre.append(Assert(tm.le(tm.int(ty.min), r), self.check(
+                Underflow, e, f"{ty} arithmetic may underflow: {text}", details)))
+
+    def wrap(self, r: Term, ty: IntType) -> Term:
+        """Two's complement wrap-around into `ty` (unchecked arithmetic, conversions)."""
+        tm = self.tm
+        size = tm.int(1 << ty.bits)
+        if not ty.signed:
+            return tm.mod(r, size)
+        half = tm.int(1 << (ty.bits - 1))
+        return tm.sub(tm.mod(tm.add(r, half), size), half)
+
+    def const_value(self, e: Node) -> int | None:
+        ts = e.get("typeDescriptions", {}).get("typeString", "")
+        return int(ts.split()[1]) if ts.startswith("int_const ") else None
+
+    def x_Assignment(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        op = e["operator"]
+        lhs = e["leftHandSide"]
+        if lhs["nodeType"] == "TupleExpression" and len(lhs.get("components", [])) > 1:
+            return self.tuple_assign(e, pre)
+        rhs_val, rt = self.expr(e["rightHandSide"], pre)
+        if op == "=" and self.is_memory_ref(lhs) and self.is_memory_ref(e["rightHandSide"]):
+            raise Unsupported(e, "re-pointing a memory array reference")
+        place, ty = self.place_of(lhs, pre)
+        if op != "=":
+            cur = self.read_place(place, pre)[()]
+            assert isinstance(ty, IntType)
+            new = {(): self.arith(op[:-1], cur, rhs_val[()], ty, e, pre)}
+        else:
+            new = rhs_val
+        pre += self.write_place(place, new)
+        return self.read_place(place, pre), ty
+
+    def is_memory_ref(self, e: Node) -> bool:
+        ts = e.get("typeDescriptions", {}).get("typeString", "")
+        return ts.endswith(" memory") and e["nodeType"] == "Identifier" and (
+            "[]" in ts or ts.startswith("struct"))
+
+    def tuple_assign(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        lhs = e["leftHandSide"]["components"]
+        rhs = e["rightHandSide"]
+        if rhs["nodeType"] == "TupleExpression":
+            values = [self.expr(c, pre) if c is not None else None for c in rhs["components"]]
+        else:
+            values = self.call_results(rhs, pre)
+        snaps = []
+        for v in values:                              # evaluate all, then assign (swaps)
+            if v is None:
+                snaps.append(None)
+                continue
+            g = self.ghost("tuple", v[1])
+            pre += [Assign(g[p], v[0][p]) for p in g]
+            snaps.append(g)
+        for target, snap in zip(lhs, snaps):
+            if target is not None and snap is not None:
+                place, _ = self.place_of(target, pre)
+                pre += self.write_place(place, snap)
+        return {}, BOOL_T
+
+    def x_FunctionCall(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        results = self.call_results(e, pre)
+        if len(results) == 1:
+            return results[0]
+        return {}, BOOL_T
+
+    def x_ElementaryTypeNameExpression(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        raise Unsupported(e, "type expression")
+
+    # -- calls ---------------------------------------------------------------------------
+    def call_results(self, e: Node, pre: Stmts) -> list[tuple[Bundle, SolType]]:
+        """Lower a call; its results (none for statements like push)."""
+        kind = e.get("kind")
+        callee = e["expression"]
+        args = e.get("arguments", [])
+        tm = self.tm
+        if kind == "typeConversion":
+            target = self.type_of(e)
+            if args and args[0]["nodeType"] == "Identifier" and args[0]["name"] == "this":
+                return [({(): self.cl.this_address(self)}, ADDRESS)]
+            v, vt = self.expr(args[0], pre)
+            x = v[()]
+            if isinstance(target, IntType) and isinstance(vt, IntType) and not (
+                    vt.min >= target.min and vt.max <= target.max):
+                x = self.wrap(x, target)
+            return [({(): x}, target)]
+        if kind == "structConstructorCall":
+            st = self.prog.type_of_decl(self.prog.by_id[callee["referencedDeclaration"]])
+            assert isinstance(st, StructType)
+            names = e.get("names") or [f for f, _ in st.fields]
+            vals = dict(zip(names, (self.expr(a, pre)[0] for a in args)))
+            out: Bundle = {}
+            for f, _ in st.fields:
+                out.update({(f,) + p: x for p, x in vals[f].items()})
+            return [(out, st)]
+        ctype = callee["nodeType"]
+        if ctype == "Identifier" and callee.get("referencedDeclaration", 0) < 0:
+            return self.builtin(callee["name"], e, args, pre)
+        if ctype == "NewExpression":
+            tn = callee["typeName"]
+            ty = self.prog.type_of_name(tn)
+            if not isinstance(ty, ArrayType):
+                raise Unsupported(e, "new of a contract")
+            n = self.value(args[0], pre)
+            arr = self.ghost("new", ty)
+            zero = self.b.default(ty.base)
+            k = tm.bound_var("k", leaf_sorts(UINT256)[()])
+            inb = tm.and_(tm.le(tm.int(0), k), tm.lt(k, n))
+            elem = self.b.index(arr, ty, k)
+            pre.append(Havoc(tuple(arr.values())))
+            pre.append(Assume(tm.and_(tm.eq(self.b.length(arr), n),
+                                      tm.forall([k], tm.implies(inb, self.b.eq(elem, zero))))))
+            return [(arr, ty)]
+        if ctype == "MemberAccess":
+            member = callee["memberName"]
+            ts = callee["expression"].get("typeDescriptions", {}).get("typeString", "")
+            if member in ("push", "pop") and "[]" in ts:
+                return self.push_pop(member, callee["expression"], args, e, pre)
+            ref = callee.get("referencedDeclaration")
+            target = self.prog.by_id.get(ref) if ref is not None else None
+            inner = callee["expression"]
+            if target is not None and target["nodeType"] == "FunctionDefinition" and (
+                    inner["nodeType"] == "Identifier"
+                    and inner["name"] in ("super",) or inner.get("typeDescriptions", {})
+                    .get("typeString", "").startswith("type(contract")):
+                after = None
+                if inner["name"] == "super":
+                    after = self.contract.contract_of(self.current_function_node)
+                fn = self.contract.resolve_function(target, after) if after else target
+                return self.internal_call(fn, args, e, pre)
+            raise Unsupported(e, f"call of .{member} (external calls are not supported)")
+        if ctype == "Identifier":
+            target = self.prog.by_id.get(callee.get("referencedDeclaration"))
+            if target is not None and target["nodeType"] == "FunctionDefinition":
+                return self.internal_call(self.contract.resolve_function(target), args, e, pre)
+            if target is not None and target["nodeType"] == "EventDefinition":
+                return []
+        raise Unsupported(e, f"call of {self.text(callee)}")
+
+    def builtin(self, name: str, e: Node, args: list[Node], pre: Stmts
+                ) -> list[tuple[Bundle, SolType]]:
+        tm = self.tm
+        if name == "require":
+            pre.append(Assume(self.value(args[0], pre)))
+            return []
+        if name == "assert":
+            c = self.value(args[0], pre)
+            pre.append(Assert(c, self.check(AssertCheck, e,
+                                            f"assertion may not hold: {self.text(args[0])}")))
+            return []
+        if name == "revert":
+            pre.append(Assume(tm.false))
+            return []
+        raise Unsupported(e, f"built-in {name}")
+
+    def push_pop(self, member: str, arr_e: Node, args: list[Node], e: Node, pre: Stmts
+                 ) -> list[tuple[Bundle, SolType]]:
+        tm = self.tm
+        place, ty = self.place_of(arr_e, pre)
+        assert isinstance(ty, ArrayType)
+        cur = self.read_place(place, pre)
+        if member == "push":
+            elem = self.expr(args[0], pre)[0] if args else self.b.default(ty.base)
+            pre += self.write_place(place, self.b.push(cur, elem))
+            return [] if args else [(elem, ty.base)]
+        n = self.b.length(cur)
+        pre.append(Assert(tm.lt(tm.int(0), n), self.check(
+            PopEmpty, e, f"pop may be applied to an empty array: {self.text(arr_e)}",
+            ((f"{self.text(arr_e)}.length", n),))))
+        pre += self.write_place(place, self.b.pop(cur))
+        return []
+
+    def internal_call(self, fn: Node, args: list[Node], e: Node, pre: Stmts
+                      ) -> list[tuple[Bundle, SolType]]:
+        if fn.get("body") is None and not self.cl.has_spec(fn):
+            raise Unsupported(e, f"call of {fn['name']} without a body or specification")
+        actuals = [self.expr(a, pre) for a in args]
+        if self.cl.has_spec(fn):
+            return self.cl.modular_call(self, fn, actuals, e, pre)
+        if fn["id"] in self.inline_stack:
+            raise Unsupported(e, f"recursive call of {fn['name']} without a specification")
+        return self.inline_call(fn, actuals, pre)
+
+    def inline_call(self, fn: Node, actuals: list[tuple[Bundle, SolType]], pre: Stmts
+                    ) -> list[tuple[Bundle, SolType]]:
+        self.inline_stack.append(fn["id"])
+        saved_names, saved_fn = dict(self.by_name), self.current_function_node
+        self.current_function_node = fn
+        try:
+            params = fn["parameters"]["parameters"]
+            for p, (val, _) in zip(params, actuals):
+                pty = self.prog.type_of_decl(p)
+                if p.get("storageLocation") == "storage":
+                    raise Unsupported(p, "storage pointer parameter of an inlined function")
+                b = self.declare(p["id"], p["name"], pty, "local")
+                pre += [Assign(b[q], val[q]) for q in b]
+            rets = []
+            for r in fn["returnParameters"]["parameters"]:
+                rty = self.prog.type_of_decl(r)
+                rb = self.declare(r["id"], r["name"], rty, "local")
+                pre += [Assign(rb[q], d) for q, d in self.b.default(rty).items()]
+                rets.append((r["id"], rty))
+            saved = self.current_returns
+            self.current_returns = [rid for rid, _ in rets]
+            body = self.with_modifiers(fn, lambda: self.block(fn["body"]))
+            self.current_returns = saved
+            pre.append(ReturnScope(body))
+            return [(self.root_bundle(rid), rty) for rid, rty in rets]
+        finally:
+            self.inline_stack.pop()
+            self.by_name, self.current_function_node = saved_names, saved_fn
+
+    def with_modifiers(self, fn: Node, body: Callable[[], Stmt]) -> Stmt:
+        """The function body wrapped in its modifiers (inlined; `_` is the body)."""
+        mods = [m for m in fn.get("modifiers", [])
+                if self.prog.by_id.get(m["modifierName"].get("referencedDeclaration"), {})
+                .get("nodeType") == "ModifierDefinition"]
+
+        def wrap(k: int) -> Stmt:
+            if k == len(mods):
+                return ReturnScope(body())
+            inv = mods[k]
+            mdef = self.contract.resolve_modifier(
+                self.prog.by_id[inv["modifierName"]["referencedDeclaration"]])
+            pre: Stmts = []
+            for p, a in zip(mdef["parameters"]["parameters"], inv.get("arguments") or []):
+                val, _ = self.expr(a, pre)
+                b = self.declare(p["id"], p["name"], self.prog.type_of_decl(p), "local")
+                pre += [Assign(b[q], val[q]) for q in b]
+            saved = self.placeholder
+            self.placeholder = lambda: wrap(k + 1)
+            try:
+                return Block((*pre, self.block(mdef["body"])))
+            finally:
+                self.placeholder = saved
+
+        return wrap(0)
+
+    # -- statements ----------------------------------------------------------------------
+    def block(self, node: Node) -> Block:
+        out: Stmts = []
+        unchecked = node["nodeType"] == "UncheckedBlock"
+        self.unchecked += unchecked
+        try:
+            for s in node.get("statements", []):
+                out += self.stmt(s)
+        finally:
+            self.unchecked -= unchecked
+        return Block(tuple(out))
+
+    def stmt(self, s: Node) -> Stmts:
+        kind = s["nodeType"]
+        handler: Callable[[Node], Stmts] | None = getattr(self, f"s_{kind}", None)
+        if handler is None:
+            raise Unsupported(s, f"statement {kind}")
+        return handler(s)
+
+    def s_Block(self, s: Node) -> Stmts:
+        return [self.block(s)]
+
+    s_UncheckedBlock = s_Block
+
+    def s_ExpressionStatement(self, s: Node) -> Stmts:
+        pre: Stmts = []
+        e = s["expression"]
+        if e["nodeType"] == "FunctionCall":
+            self.call_results(e, pre)
+        else:
+            self.expr(e, pre)
+        return pre
+
+    def s_EmitStatement(self, s: Node) -> Stmts:
+        pre: Stmts = []
+        for a in s["eventCall"].get("arguments", []):
+            try:
+                self.expr(a, pre)
+            except Unsupported:
+                pass                        # event arguments only matter for their checks
+        return pre
+
+    def s_RevertStatement(self, s: Node) -> Stmts:
+        return [Assume(self.tm.false)]
+
+    def s_PlaceholderStatement(self, s: Node) -> Stmts:
+        assert self.placeholder is not None
+        return [self.placeholder()]
+
+    def s_VariableDeclarationStatement(self, s: Node) -> Stmts:
+        pre: Stmts = []
+        decls = s["declarations"]
+        init = s.get("initialValue")
+        if len(decls) == 1 and decls[0] is not None:
+            d = decls[0]
+            ty = self.prog.type_of_decl(d)
+            loc = d.get("storageLocation")
+            if init is not None and (loc == "storage" or (loc == "memory" and
+                                                           self.is_memory_ref(init))):
+                place, _ = self.place_of(init, pre)       # an alias, not a copy
+                self.vars[d["id"]] = Var(ty, place=place)
+                return pre
+            if init is None and loc == "storage":
+                raise Unsupported(s, "uninitialised storage reference")
+            value = self.expr(init, pre)[0] if init is not None else self.b.default(ty)
+            b = self.declare(d["id"], d["name"], ty, "local", self.span(d).line)
+            return pre + [Assign(b[p], value[p]) for p in b]
+        if init is None:
+            raise Unsupported(s, "tuple declaration without a value")
+        if init["nodeType"] == "TupleExpression":
+            values = [self.expr(c, pre) for c in init["components"]]
+        else:
+            values = self.call_results(init, pre)
+        for d, (v, _) in zip(decls, values):
+            if d is None:
+                continue
+            b = self.declare(d["id"], d["name"], self.prog.type_of_decl(d), "local",
+                             self.span(d).line)
+            pre += [Assign(b[p], v[p]) for p in b]
+        return pre
+
+    def s_IfStatement(self, s: Node) -> Stmts:
+        pre: Stmts = []
+        c = self.value(s["condition"], pre)
+        then = Block((Assume(c), *self.stmt(s["trueBody"])))
+        els: Stmts = [Assume(self.tm.not_(c))]
+        if s.get("falseBody") is not None:
+            els += self.stmt(s["falseBody"])
+        return pre + [Choice((then, Block(tuple(els))))]
+
+    def s_Return(self, s: Node) -> Stmts:
+        pre: Stmts = []
+        e = s.get("expression")
+        if e is not None:
+            if e["nodeType"] == "TupleExpression" and len(e.get("components", [])) > 1:
+                values = [self.expr(c, pre) for c in e["components"]]
+            elif e["nodeType"] == "FunctionCall" and len(self.current_returns) > 1:
+                values = self.call_results(e, pre)
+            else:
+                values = [self.expr(e, pre)]
+            for rid, (v, _) in zip(self.current_returns, values):
+                target = self.root_bundle(rid)
+                pre += [Assign(target[p], v[p]) for p in target]
+        return pre + [Return()]
+
+    def s_Break(self, s: Node) -> Stmts:
+        return [Break()]
+
+    def s_Continue(self, s: Node) -> Stmts:
+        return [Continue()]
+
+    def loop(self, s: Node, cond: Node | None, body: Node, step: Stmts) -> Stmts:
+        invs = []
+        for ann in self.cl.loop_invariants(s):
+            term = self.cl.spec_term(self, ann.expr)
+            text = ann.text
+            invs.append(Invariant(
+                term,
+                Check(LoopInvariantEntry, ann.span, self.fn_name,
+                      f"loop invariant may not hold on entry: {text}"),
+                Check(LoopInvariantPreserved, ann.span, self.fn_name,
+                      f"loop invariant may not be preserved: {text}")))
+        head: Stmts = []
+        c = self.value(cond, head) if cond is not None else self.tm.true
+        return [Loop(tuple(invs), Block(tuple(head)), c, Block(tuple(self.stmt(body))),
+                     self.span(s), Block(tuple(step)))]
+
+    def s_WhileStatement(self, s: Node) -> Stmts:
+        return self.loop(s, s["condition"], s["body"], [])
+
+    def s_ForStatement(self, s: Node) -> Stmts:
+        init = self.stmt(s["initializationExpression"]) if s.get(
+            "initializationExpression") else []
+        step = self.stmt(s["loopExpression"]) if s.get("loopExpression") else []
+        return init + self.loop(s, s.get("condition"), s["body"], step)
+
+    def s_DoWhileStatement(self, s: Node) -> Stmts:
+        # do B while (C)  ==  while (true) { B } step { if (!C) break; }: the invariants hold
+        # before every execution of B, `continue` goes to the test of C
+        step: Stmts = []
+        c = self.value(s["condition"], step)
+        step.append(Choice((Block((Assume(self.tm.not_(c)), Break())), Assume(c))))
+        return self.loop(s, None, s["body"], step)
