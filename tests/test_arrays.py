@@ -1,8 +1,10 @@
-"""The theory of arrays end to end: printing, evaluation against cvc5, model values, boxing.
+"""The theory of arrays end to end: terms, printing, values, evaluation against cvc5, model
+values, the encoder's naming of constant arrays cvc5 cannot read, boxing, the pipeline.
 
 As in test_evaluator_vs_cvc5, hypothesis builds random ground terms (constant arrays, stores,
 selects, extensional equalities, arrays of sequences and sequences of arrays); the evaluator
-computes a value and cvc5 must find `term != value` unsatisfiable.
+computes a value and cvc5 must find `term != value` unsatisfiable.  Quantifiers over mapping
+keys are checked against brute-force enumeration.
 """
 from __future__ import annotations
 
@@ -19,10 +21,10 @@ from vecverify.ir import Assert, Assign, Assume, Block, Check, Procedure, VarInf
 from vecverify.obligations import AssertCheck, Postcondition
 from vecverify.pipeline import judge
 from vecverify.reports import Status
-from vecverify.terms import (BOOL, INT, ArraySort, Op, SeqSort, Sort, Term, TermManager,
+from vecverify.terms import (BOOL, INT, Op, SeqSort, Sort, Term, TermManager,
                              UninterpretedSort, substitute, to_smtlib)
-from vecverify.terms.evaluate import Evaluator
-from vecverify.terms.sorts import uninterpreted_sorts
+from vecverify.terms.evaluate import Evaluator, NotEvaluable
+from vecverify.terms.sorts import ArraySort, uninterpreted_sorts
 from vecverify.values import ArrayValue, UValue, show, to_json
 from vecverify.vcgen import VC, generate
 
@@ -154,6 +156,32 @@ def test_printed_array_scripts_parse_in_cvc5() -> None:
         assert not run_script(text).isUnknown(), to_smtlib(f)
 
 
+def test_constant_arrays_cvc5_cannot_read_are_named_and_defined_by_an_axiom() -> None:
+    tm = TermManager()
+    i, x = tm.var("i", INT), tm.var("x", INT)
+    # value literals stay literals (a negative one spelled as cvc5 wants it)
+    neg = tm.const_array(ArraySort(INT, AII), tm.const_array(AII, tm.int(-1)))
+    script = encode(tm, vc_of(tm.neq(tm.select(tm.select(neg, i), i), tm.int(-1))))
+    assert "((as const (Array Int (Array Int Int))) ((as const (Array Int Int)) -1))" in \
+        script.text() and not script.quantified
+    assert run_script(script.text()).isUnsat()
+    # a symbolic default, also one that depends on a bound variable
+    b = tm.bound_var("b", INT)
+    f = tm.or_(tm.neq(tm.select(tm.const_array(AII, x), i), x),
+               tm.not_(tm.forall([b], tm.eq(tm.select(tm.const_array(AII, b), i), b))))
+    script = encode(tm, vc_of(f))
+    text = script.text()
+    assert "(declare-fun const!0 () (Array Int Int))" in text
+    assert "(declare-fun const!1 (Int) (Array Int Int))" in text and script.quantified
+    assert "(as const" not in text and "arrays-exp" not in text
+    assert run_script(text).isUnsat()
+    # naming is equisatisfiable: a satisfiable formula does not become unsat
+    s = tm.var("s", SEQ)
+    g = tm.eq(tm.select(tm.store(tm.const_array(AIS, s), tm.int(1), tm.seq_empty(SEQ)),
+                        tm.int(2)), tm.seq_lit([tm.int(4)], SEQ))
+    assert not run_script(encode(tm, vc_of(g)).text()).isUnsat()
+
+
 # -- values --------------------------------------------------------------------------------
 def test_array_values_are_normalized_so_equal_arrays_compare_equal() -> None:
     a = ArrayValue(0, ((3, 7), (1, 0), (3, 8), (10, 2)))
@@ -254,6 +282,45 @@ def test_sequences_of_arrays_evaluate_as_cvc5_says(arrs: list[Term], k: int, i: 
     assert cvc5_agrees(read, ev.value(read))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.integers(-3, 3), st.integers(-2, 2), max_size=4), st.integers(-2, 2),
+       st.dictionaries(st.integers(-3, 3), st.integers(-2, 2), max_size=2),
+       st.booleans(), st.integers(-2, 2), st.none() | st.integers(-5, 5),
+       st.none() | st.integers(-5, 5))
+def test_quantifiers_over_mapping_keys_evaluate_as_by_brute_force(
+        m_entries: dict[int, int], m_default: int, n_entries: dict[int, int], universal: bool,
+        c: int, lo: int | None, hi: int | None) -> None:
+    """`forall key :: lo <= key && key + 1 < hi ==> m[key] <= n[key] + c` (and the `exists`
+    dual) is decided on the arrays' keys plus one other point, as on a wide range."""
+    tm = TermManager()
+    m, n, k = tm.var("m", AII), tm.var("n", AII), tm.bound_var("key", INT)
+    guards = ([tm.le(tm.int(lo), k)] if lo is not None else []) + \
+        ([tm.lt(tm.add(k, tm.int(1)), tm.int(hi))] if hi is not None else [])
+    atom = tm.le(tm.select(m, k), tm.add(tm.select(n, k), tm.int(c)))
+    body = tm.implies(tm.and_(*guards), atom) if universal else tm.and_(*guards, atom)
+    q = tm.forall([k], body) if universal else tm.exists([k], body)
+    model = {"m": ArrayValue(m_default, tuple(m_entries.items())),
+             "n": ArrayValue(0, tuple(n_entries.items()))}
+    brute = [Evaluator(model).value(substitute(tm, body, {k: tm.int(z)})) for z in range(-40, 40)]
+    assert Evaluator(model).value(q) == (all(brute) if universal else any(brute))
+
+
+def test_key_domains_need_the_binder_to_be_only_an_index() -> None:
+    tm = TermManager()
+    m, k, i = tm.var("m", AII), tm.bound_var("key", INT), tm.bound_var("i", INT)
+    xs = tm.var("xs", SEQ)
+    model = {"m": ArrayValue(0, ((3, 9),)), "xs": (1, 2)}
+    # the Solidity-style type invariant of a mapping, next to a bounded binder
+    inv = tm.forall([i, k], tm.implies(tm.and_(tm.le(tm.int(0), i), tm.lt(i, tm.seq_len(xs))),
+                                       tm.le(tm.seq_nth(xs, i), tm.select(m, k))))
+    assert Evaluator(model).value(inv) is False                   # m[0] = 0 < xs[1] = 2
+    assert Evaluator(model).value(tm.exists([k], tm.eq(tm.select(m, k), tm.int(9)))) is True
+    for bad in (tm.forall([k], tm.le(tm.int(0), tm.select(m, tm.add(k, tm.int(1))))),
+                tm.forall([k], tm.le(k, tm.select(m, k)))):
+        with pytest.raises(NotEvaluable):
+            Evaluator(model).value(bad)
+
+
 # -- model values from cvc5 ------------------------------------------------------------------
 def solve(tm: TermManager, decls: list[Term], facts: list[Term]):  # type: ignore[no-untyped-def]
     sorts = sorted({u.name for d in decls for u in uninterpreted_sorts(d.sort)})
@@ -342,7 +409,8 @@ def _unsat_array_seq_formula(tm: TermManager) -> Term:
     fresh = tm.const_array(AIS, tm.seq_lit([tm.int(1), tm.int(2)], SEQ))
     empty = tm.const_array(AIS, tm.seq_empty(SEQ))
     good = tm.and_(tm.eq(tm.seq_len(tm.select(tm.store(empty, i, row), j)),
-                         tm.ite(tm.eq(i, j), tm.seq_len(row), tm.int(0))),tm.eq(tm.seq_nth(tm.select(m2, i), tm.int(0)), tm.int(5)),
+                         tm.ite(tm.eq(i, j), tm.seq_len(row), tm.int(0))),
+                   tm.eq(tm.seq_nth(tm.select(m2, i), tm.int(0)), tm.int(5)),
                    tm.eq(tm.select(m2, j), tm.ite(tm.eq(i, j), tm.select(m2, i),
                                                   tm.select(m, j))),
                    tm.eq(tm.seq_nth(tm.select(tm.store(fresh, i, row), j), tm.int(1)),

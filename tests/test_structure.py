@@ -4,9 +4,12 @@ from __future__ import annotations
 import ast
 import pathlib
 
+import cvc5
+
 from vecverify.obligations import REGISTRY
-from vecverify.terms import Op
+from vecverify.terms import BOOL, INT, Op, SeqSort, Term, TermManager, free_vars, to_smtlib
 from vecverify.terms.ops import SMT_NAMES
+from vecverify.terms.sorts import ArraySort
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -24,6 +27,52 @@ def test_every_check_kind_of_the_language_is_registered_with_metadata() -> None:
 def test_every_operator_prints() -> None:
     leaves = {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.APPLY}
     assert set(SMT_NAMES) | leaves == set(Op)
+
+
+def _samples(tm: TermManager) -> dict[Op, Term]:
+    """One term per operator (whose root is that operator)."""
+    x, y, p, q = tm.var("x", INT), tm.var("y", INT), tm.var("p", BOOL), tm.var("q", BOOL)
+    xs, m = tm.var("xs", SeqSort(INT)), tm.var("m", ArraySort(INT, BOOL))
+    b = tm.bound_var("b", INT)
+    return {
+        Op.VAR: x, Op.BVAR: b, Op.BOOL_CONST: tm.true, Op.INT_CONST: tm.int(-3),
+        Op.SEQ_EMPTY: tm.seq_empty(SeqSort(INT)), Op.NOT: tm.not_(p), Op.AND: tm.and_(p, q),
+        Op.OR: tm.or_(p, q), Op.IMPLIES: tm.implies(p, q), Op.IFF: tm.iff(p, q),
+        Op.ITE: tm.ite(p, x, y), Op.EQ: tm.eq(x, y), Op.FORALL: tm.forall([b], tm.le(b, x)),
+        Op.EXISTS: tm.exists([b], tm.lt(b, x)), Op.APPLY: tm.apply("f", [x], INT),
+        Op.LE: tm.le(x, y), Op.LT: tm.lt(x, y), Op.ADD: tm.add(x, y), Op.SUB: tm.sub(x, y),
+        Op.NEG: tm.neg(x), Op.MUL: tm.mul(x, y), Op.DIV: tm.div(x, y), Op.MOD: tm.mod(x, y),
+        Op.SEQ_UNIT: tm.seq_unit(x), Op.SEQ_CONCAT: tm.seq_concat(xs, xs),
+        Op.SEQ_LEN: tm.seq_len(xs), Op.SEQ_NTH: tm.seq_nth(xs, x),
+        Op.SEQ_UPDATE: tm.seq_update(xs, x, xs), Op.SEQ_EXTRACT: tm.seq_extract(xs, x, y),
+        Op.SELECT: tm.select(m, x), Op.STORE: tm.store(m, x, p),
+        Op.CONST_ARRAY: tm.const_array(ArraySort(INT, BOOL), tm.false),
+    }
+
+
+def test_every_operator_prints_as_smtlib_that_cvc5_parses() -> None:
+    tm = TermManager()
+    samples = _samples(tm)
+    assert set(samples) == set(Op), "add a sample of the new operator"
+    lines = ["(set-option :arrays-exp true)", "(set-logic ALL)",
+             "(declare-fun f (Int) Int)"]
+    symbols = sorted(set().union(*(free_vars(t) for t in samples.values())), key=str)
+    lines += [f"(declare-fun {v.name} () {v.sort.smt()})" for v in symbols]
+    for op, t in samples.items():
+        assert t.op is op
+        text = to_smtlib(t)
+        if op is Op.CONST_ARRAY:
+            assert text == "((as const (Array Int Bool)) false)"
+        elif op in SMT_NAMES and op is not Op.SEQ_EMPTY:
+            assert text.startswith(f"({SMT_NAMES[op]} "), text
+        if op is not Op.BVAR:
+            lines.append(f"(assert {text})" if t.sort == BOOL else f"(assert (= {text} {text}))")
+    solver = cvc5.Solver()
+    sm = cvc5.SymbolManager(solver)
+    parser = cvc5.InputParser(solver, sm)
+    parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, "\n".join(lines), "ops")
+    while not (cmd := parser.nextCommand()).isNull():
+        cmd.invoke(solver, sm)                       # raises on any text cvc5 cannot read
 
 
 def _imports(path: pathlib.Path) -> set[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Callable
 
 import click
 
@@ -18,6 +19,17 @@ Exit codes:
   3  input or usage error (syntax, type, unsupported file, bad option)
   4  internal error of vecverify (a bug: please report it)
 """
+
+
+def solidity_options(f: Callable[..., None]) -> Callable[..., None]:
+    """The options that tell solc where to find the compiler and imported files."""
+    f = click.option("--include-path", "include_paths", multiple=True, metavar="DIR",
+                     help="Solidity: extra directory to look up imports in (repeatable).")(f)
+    f = click.option("--base-path", default=None, metavar="DIR",
+                     help="Solidity: root for import paths (default: the project root).")(f)
+    return click.option("--solc", default=None, metavar="PATH",
+                        help="Solidity: use this compiler (else $VECVERIFY_SOLC, solc-select, "
+                             "solc on PATH, solcjs).")(f)
 
 
 @click.group(epilog=EXIT_HELP)
@@ -38,19 +50,26 @@ def cli() -> None:
 @click.option("--solver", default="cvc5", show_default=True, help="Decision procedure.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list proved checks (text format).")
 @click.option("--stats", is_flag=True, help="Print time per phase to stderr.")
+@solidity_options
 def verify(files: tuple[str, ...], fmt: str, timeout: float, jobs: int, solver: str,
-           verbose: bool, stats: bool) -> None:
-    """Verify every check of FILES (.vec programs) and report each one that is not proved."""
-    options = Options(timeout_s=timeout, jobs=jobs, solver=solver)
+           verbose: bool, stats: bool, solc: str | None, base_path: str | None,
+           include_paths: tuple[str, ...]) -> None:
+    """Verify every check of FILES (.vec programs, .sol contracts) and report each one that
+    is not proved."""
+    options = Options(timeout_s=timeout, jobs=jobs, solver=solver, solc=solc,
+                      base_path=base_path, include_paths=include_paths)
     sys.exit(commands.verify(list(files), options, fmt, sys.stdout, sys.stderr, verbose, stats))
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("-o", "--out-dir", default=None, help="Write one .smt2 file per check here.")
-def smt2(files: tuple[str, ...], out_dir: str | None) -> None:
+@solidity_options
+def smt2(files: tuple[str, ...], out_dir: str | None, solc: str | None, base_path: str | None,
+         include_paths: tuple[str, ...]) -> None:
     """Write the SMT-LIB 2.6 script of each verification condition (stdout by default)."""
-    sys.exit(commands.smt2(list(files), out_dir, sys.stdout, sys.stderr))
+    options = Options(solc=solc, base_path=base_path, include_paths=include_paths)
+    sys.exit(commands.smt2(list(files), out_dir, sys.stdout, sys.stderr, options))
 
 
 @cli.command()

@@ -28,7 +28,9 @@ def verify(paths: list[str], options: Options, fmt: str, out: TextIO, err: TextI
         return EXIT_INPUT
     out.write(render_json(report) if fmt == "json" else render_text(report, verbose))
     if stats:
-        err.write("stats: " + ", ".join(f"{k}={v:.3f}" for k, v in report.stats.items()) + "\n")
+        err.write("stats: " + ", ".join(
+            f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in report.stats.items()) + "\n")
     return report.exit_code()
 
 

@@ -18,7 +18,8 @@ from vecverify.values import to_json
 from vecverify.vcgen import VC
 
 INPUT_ROLES = ("param", "mut_param")
-STATE_ROLES = ("mut_param", "result", "local")
+STORAGE_ROLES = ("storage",)
+STATE_ROLES = ("mut_param", "result", "local", "storage")
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,14 @@ def _describe(tm: TermManager, vc: VC, ev: Evaluator) -> dict[str, Any]:
 
     line = vc.check.span.line
     inputs = {info.source_name: val(t) for info, t in vc.at_entry if info.role in INPUT_ROLES}
+    storage = {info.source_name: val(t) for info, t in vc.at_entry
+               if info.role in STORAGE_ROLES}
     state = {}
     for info, t in vc.at_check:
         if info.role in STATE_ROLES and info.decl_line <= line:
             v = val(t)
-            if v is not None:
+            if v is not None and not (info.role in STORAGE_ROLES
+                                      and storage.get(info.source_name) == v):
                 state[info.source_name] = v
     env = {info.term: t for info, t in vc.at_check}
     values = {}
@@ -74,6 +78,8 @@ def _describe(tm: TermManager, vc: VC, ev: Evaluator) -> dict[str, Any]:
     cex: dict[str, Any] = {"line": line,
                            "inputs": {k: v for k, v in inputs.items() if v is not None},
                            "state": state, "values": values}
+    if any(v is not None for v in storage.values()):
+        cex["storage"] = {k: v for k, v in storage.items() if v is not None}
     if ev.oob_used:
         s, i = ev.oob_used[0]
         cex["notes"] = [f"reads an element out of bounds (index {i} of a vector of length "

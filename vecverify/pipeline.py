@@ -28,7 +28,8 @@ FRONTENDS: dict[str, str] = {
     ".sol": "vecverify.frontends.solidity.frontend:load",
 }
 
-Loader = Callable[[str, str, TermManager, Options], list]
+# (path, text, term manager, options, stats to add to) -> procedures and unsupported functions
+Loader = Callable[[str, str, TermManager, Options, dict], list]
 
 
 def frontend_for(path: str) -> Loader:
@@ -67,13 +68,19 @@ def compile_paths(paths: list[str], options: Options | None = None) -> Compiled:
     """Parse, type-check and lower every file, then generate and encode the VCs."""
     options = options or Options()
     tm = TermManager()
-    stats = {"parse_s": 0.0, "vcgen_s": 0.0, "encode_s": 0.0}
+    stats: dict = {"parse_s": 0.0, "vcgen_s": 0.0, "encode_s": 0.0}
     procs: list[Procedure] = []
     unsupported: list[UnsupportedFunction] = []
     for path in paths:
         t0 = time.perf_counter()
-        loaded = frontend_for(path)(path, read_source(path), tm, options)
-        stats["parse_s"] += time.perf_counter() - t0
+        frontend_stats: dict = {}
+        loaded = frontend_for(path)(path, read_source(path), tm, options, frontend_stats)
+        stats["parse_s"] += time.perf_counter() - t0 - frontend_stats.get("solc_s", 0.0)
+        for key, value in frontend_stats.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                stats[key] = stats.get(key, 0.0) + value
+            else:
+                stats[key] = value
         for item in loaded:
             (unsupported if isinstance(item, UnsupportedFunction) else procs).append(item)
     t0 = time.perf_counter()
@@ -142,4 +149,4 @@ def judge(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Diag
 def unsupported_diagnostic(u: UnsupportedFunction) -> Diagnostic:
     s = u.span
     return Diagnostic(s.file, s.line, s.column, s.end_line, s.end_column, u.name, "unsupported",
-                      Status.UNSUPPORTED, f"[unsupported] {u.construct}", "", 0.0, None)
+                      Status.UNSUPPORTED, u.construct, "", 0.0, None)

@@ -305,11 +305,19 @@ class _Tag:
     content: _Text
 
 
+def _strip_line_comment(line: _Text) -> _Text:
+    """A `//` inside a doc comment line starts a plain comment (it cannot occur in a
+    Solidity expression): `/// @notice postcondition x > 0  // expect: ...` annotates
+    `x > 0` only."""
+    cut = line.chars.find("//")
+    return line if cut < 0 else line.sub(0, cut)
+
+
 def _tags(lines: list[_Text]) -> list[_Tag]:
     """NatSpec tags as solc's DocStringParser splits them: the first `@` on a line starts a
     tag whose name runs to the next whitespace; lines without `@` continue the last tag."""
     tags: list[tuple[str, int, int, list[_Text]]] = []
-    for line in lines:
+    for line in map(_strip_line_comment, lines):
         at = line.chars.find("@")
         if at < 0:
             if tags:
@@ -318,7 +326,8 @@ def _tags(lines: list[_Text]) -> list[_Tag]:
         j = at + 1
         while j < len(line) and not line.chars[j].isspace():
             j += 1
-        tags.append((line.chars[at + 1:j], line.starts[at], line.ends[j - 1], [line.sub(j, len(line))]))
+        name = line.chars[at + 1:j]
+        tags.append((name, line.starts[at], line.ends[j - 1], [line.sub(j, len(line))]))
     return [_Tag(name, s, e, _Text.join(pieces)) for name, s, e, pieces in tags]
 
 
@@ -402,7 +411,9 @@ def _point(source: SourceFile, offset: int) -> Span:
     return Span.point(source.path, line, column)
 
 
-_FRIENDLY = {"IDENT": "an identifier", "NUMBER": "a number", "UNIT": "a unit", "$END": "end of annotation"}
+_FRIENDLY = {
+    "IDENT": "an identifier", "NUMBER": "a number", "UNIT": "a unit", "$END": "end of annotation",
+}
 _EXPR_START = {"IDENT", "NUMBER", "TRUE", "FALSE", "BANG", "MINUS", "TILDE", "LPAR"}
 _OPERATORS = {
     "IMPLIES", "OROR", "ANDAND", "EQ", "NE", "LE", "GE", "SHL", "SHR", "LT", "GT", "BAR",
@@ -586,7 +597,8 @@ class _Builder:
                     f"(uint, int, uintN, intN, address or bool), not '{type_tok}'",
                 )
             bound.append((str(type_tok), str(name_tok), self.meta_span(b)))
-        return S.Quant(str(kind), tuple(bound), self.expr(body), self.meta_span(t))  # type: ignore[arg-type]
+        quant_kind: Any = str(kind)
+        return S.Quant(quant_kind, tuple(bound), self.expr(body), self.meta_span(t))
 
     def member(self, t: Tree) -> S.Expr:
         base, name = t.children

@@ -14,8 +14,8 @@ from .model import Program, contracts_to_verify
 from .procedures import ContractLowering
 
 
-def load(path: str, text: str, tm: TermManager, options: object = None
-         ) -> list[Procedure | UnsupportedFunction]:
+def load(path: str, text: str, tm: TermManager, options: object = None,
+         stats: dict | None = None) -> list[Procedure | UnsupportedFunction]:
     result = compile_files([path], solc_path=getattr(options, "solc", None),
                            base_path=getattr(options, "base_path", None),
                            include_paths=tuple(getattr(options, "include_paths", ()) or ()))
@@ -26,6 +26,6 @@ def load(path: str, text: str, tm: TermManager, options: object = None
     out: list[Procedure | UnsupportedFunction] = []
     for contract in contracts_to_verify(program, main):
         out += ContractLowering(tm, contract).procedures()
-    if stats := getattr(options, "frontend_stats", None):
+    if stats is not None:
         stats.update(result.stats())
     return out

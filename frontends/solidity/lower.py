@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from vecverify.errors import Span
 from vecverify.ir import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue,
-                          Havoc, Invariant, Loop, Return, ReturnScope, Stmt, VarInfo)
+                          Havoc, Invariant, Loop, ParAssign, Return, ReturnScope, Stmt,
+                          VarInfo)
 from vecverify.obligations import (AssertCheck, DivisionByZero, IndexOutOfBounds,
                                    LoopInvariantEntry, LoopInvariantPreserved, Obligation,
                                    Overflow, PopEmpty, Precondition, Underflow)
@@ -42,6 +43,11 @@ SUBDENOMINATIONS = {None: 1, "wei": 1, "gwei": 10**9, "ether": 10**18, "seconds"
 ENV_INPUTS = {("msg", "sender"): ADDRESS, ("msg", "value"): UINT256,
               ("block", "timestamp"): UINT256, ("block", "number"): UINT256,
               ("tx", "origin"): ADDRESS, ("block", "chainid"): UINT256}
+
+
+def assign_bundle(target: Bundle, value: Bundle) -> Stmt:
+    """Assign every leaf at once (the new leaves may be computed from the old ones)."""
+    return ParAssign(tuple((target[p], value[p]) for p in target))
 
 
 @dataclass
@@ -206,7 +212,7 @@ class FunctionLowerer:
             else:
                 new = self.b.with_member(outer, step[1], new)
         root = self.root_bundle(place.root)
-        return [Assign(root[p], new[p]) for p in root]
+        return [assign_bundle(root, new)]
 
     def bounds_check(self, arr: Bundle, idx: Term, e: Node) -> Assert:
         tm = self.tm
@@ -294,11 +300,10 @@ class FunctionLowerer:
     def x_MemberAccess(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
         inner = e["expression"]
         member = e["memberName"]
-        if inner["nodeType"] == "Identifier" and (inner["name"], member) in ENV_INPUTS:
-            if inner.get("referencedDeclaration", 0) < 0 or inner["name"] in ("msg", "block",
-                                                                              "tx"):
-                return {(): self.env_input((inner["name"], member))}, ENV_INPUTS[
-                    (inner["name"], member)]
+        if (inner["nodeType"] == "Identifier" and (inner["name"], member) in ENV_INPUTS
+                and self.is_builtin(inner)):
+            return {(): self.env_input((inner["name"], member))}, ENV_INPUTS[
+                (inner["name"], member)]
         ref = e.get("referencedDeclaration")
         if ref is not None and self.prog.by_id.get(ref, {}).get("nodeType") == "EnumValue":
             enum = self.prog.by_id[inner["referencedDeclaration"]]
@@ -441,10 +446,12 @@ class FunctionLowerer:
             raise Unsupported(e, f"operator {op}")
         if self.unchecked:
             return self.wrap(r, ty)
+        left = e.get("leftExpression") or e.get("leftHandSide") or e.get("subExpression")
+        right = e.get("rightExpression") or e.get("rightHandSide")
+        operands = tuple((self.text(n), x) for n, x in ((left, a), (right, b))
+                         if n is not None and n["nodeType"] != "Literal")
         self.range_checks(r, ty, e, pre, text, overflow=ty.signed or op in ("+", "*", "**"),
-                          underflow=ty.signed or op == "-",
-                          operands=((self.text(e.get("leftExpression", e)), a),
-                                    (self.text(e.get("rightExpression", e)), b)))
+                          underflow=ty.signed or op == "-", operands=operands)
         return r
 
     def range_checks(self, r: Term, ty: IntType, e: Node, pre: Stmts, text: str,
@@ -508,7 +515,7 @@ class FunctionLowerer:
                 snaps.append(None)
                 continue
             g = self.ghost("tuple", v[1])
-            pre += [Assign(g[p], v[0][p]) for p in g]
+            pre.append(assign_bundle(g, v[0]))
             snaps.append(g)
         for target, snap in zip(lhs, snaps):
             if target is not None and snap is not None:
@@ -552,7 +559,7 @@ class FunctionLowerer:
                 out.update({(f,) + p: x for p, x in vals[f].items()})
             return [(out, st)]
         ctype = callee["nodeType"]
-        if ctype == "Identifier" and callee.get("referencedDeclaration", 0) < 0:
+        if ctype == "Identifier" and self.is_builtin(callee):
             return self.builtin(callee["name"], e, args, pre)
         if ctype == "NewExpression":
             tn = callee["typeName"]
@@ -594,6 +601,11 @@ class FunctionLowerer:
             if target is not None and target["nodeType"] == "EventDefinition":
                 return []
         raise Unsupported(e, f"call of {self.text(callee)}")
+
+    def is_builtin(self, ident: Node) -> bool:
+        """solc gives global names (require, msg, ...) ids outside the source's id range."""
+        ref = ident.get("referencedDeclaration")
+        return ref is not None and ref not in self.prog.by_id
 
     def builtin(self, name: str, e: Node, args: list[Node], pre: Stmts
                 ) -> list[tuple[Bundle, SolType]]:
@@ -651,12 +663,12 @@ class FunctionLowerer:
                 if p.get("storageLocation") == "storage":
                     raise Unsupported(p, "storage pointer parameter of an inlined function")
                 b = self.declare(p["id"], p["name"], pty, "local")
-                pre += [Assign(b[q], val[q]) for q in b]
+                pre += [assign_bundle(b, val)]
             rets = []
             for r in fn["returnParameters"]["parameters"]:
                 rty = self.prog.type_of_decl(r)
                 rb = self.declare(r["id"], r["name"], rty, "local")
-                pre += [Assign(rb[q], d) for q, d in self.b.default(rty).items()]
+                pre.append(assign_bundle(rb, self.b.default(rty)))
                 rets.append((r["id"], rty))
             saved = self.current_returns
             self.current_returns = [rid for rid, _ in rets]
@@ -684,7 +696,7 @@ class FunctionLowerer:
             for p, a in zip(mdef["parameters"]["parameters"], inv.get("arguments") or []):
                 val, _ = self.expr(a, pre)
                 b = self.declare(p["id"], p["name"], self.prog.type_of_decl(p), "local")
-                pre += [Assign(b[q], val[q]) for q in b]
+                pre += [assign_bundle(b, val)]
             saved = self.placeholder
             self.placeholder = lambda: wrap(k + 1)
             try:
@@ -760,7 +772,7 @@ class FunctionLowerer:
                 raise Unsupported(s, "uninitialised storage reference")
             value = self.expr(init, pre)[0] if init is not None else self.b.default(ty)
             b = self.declare(d["id"], d["name"], ty, "local", self.span(d).line)
-            return pre + [Assign(b[p], value[p]) for p in b]
+            return pre + [assign_bundle(b, value)]
         if init is None:
             raise Unsupported(s, "tuple declaration without a value")
         if init["nodeType"] == "TupleExpression":
@@ -772,7 +784,7 @@ class FunctionLowerer:
                 continue
             b = self.declare(d["id"], d["name"], self.prog.type_of_decl(d), "local",
                              self.span(d).line)
-            pre += [Assign(b[p], v[p]) for p in b]
+            pre += [assign_bundle(b, v)]
         return pre
 
     def s_IfStatement(self, s: Node) -> Stmts:
@@ -796,7 +808,7 @@ class FunctionLowerer:
                 values = [self.expr(e, pre)]
             for rid, (v, _) in zip(self.current_returns, values):
                 target = self.root_bundle(rid)
-                pre += [Assign(target[p], v[p]) for p in target]
+                pre += [assign_bundle(target, v)]
         return pre + [Return()]
 
     def s_Break(self, s: Node) -> Stmts:

@@ -20,7 +20,7 @@ from vecverify.terms import INT, Term, TermManager
 
 from . import spec_ast as S
 from .annotations import annotations_of, loop_annotations
-from .lower import FunctionLowerer, Stmts, Var
+from .lower import FunctionLowerer, Stmts, Var, assign_bundle
 from .model import Contract, Node
 from .specs import SpecLowerer
 from .types import ADDRESS, ArrayType, Bundle, Bundles, MappingType, SolType, Unsupported
@@ -125,7 +125,7 @@ class ContractLowering:
         for r in f["returnParameters"]["parameters"]:
             rty = self.prog.type_of_decl(r)
             rb = fl.declare(r["id"], r["name"], rty, "result")
-            prologue += [Assign(rb[p], x) for p, x in self.bundles.default(rty).items()]
+            prologue.append(assign_bundle(rb, self.bundles.default(rty)))
             rets.append(r["id"])
         fl.current_returns = rets
         # values on entry, for __verifier_old_*
@@ -169,8 +169,7 @@ class ContractLowering:
         out: Stmts = []
         for d in self.state_nodes:
             var = self.state_vars[d["id"]]
-            out += [Assign(var.bundle[p], x)  # type: ignore[index]
-                    for p, x in self.bundles.default(var.ty).items()]
+            out.append(assign_bundle(var.bundle, self.bundles.default(var.ty)))  # type: ignore[arg-type]
         args = self.base_constructor_args(ctor)
         for c in reversed(self.contract.bases):
             for d in c.get("nodes", []):
@@ -178,7 +177,7 @@ class ContractLowering:
                         and d["id"] in self.state_vars):
                     value, _ = fl.expr(d["value"], out)
                     var = self.state_vars[d["id"]]
-                    out += [Assign(var.bundle[p], value[p]) for p in var.bundle]  # type: ignore[union-attr]
+                    out += [assign_bundle(var.bundle, value)]  # type: ignore[union-attr]
             base_ctor = next((n for n in c.get("nodes", []) if n["nodeType"] ==
                               "FunctionDefinition" and n.get("kind") == "constructor"), None)
             if base_ctor is None or base_ctor is ctor or base_ctor.get("body") is None:
@@ -191,7 +190,7 @@ class ContractLowering:
         pre: Stmts = []
         for p, (val, _) in zip(ctor["parameters"]["parameters"], actuals):
             b = fl.declare(p["id"], p["name"], self.prog.type_of_decl(p), "local")
-            pre += [Assign(b[q], val[q]) for q in b]
+            pre += [assign_bundle(b, val)]
         pre.append(fl.with_modifiers(ctor, lambda: fl.block(ctor["body"])))
         return pre
 
@@ -279,7 +278,7 @@ class ContractLowering:
         for p, (val, vt) in zip(fn["parameters"]["parameters"], actuals):
             pty = self.prog.type_of_decl(p)
             snap = fl.ghost(p["name"] or "arg", pty)
-            pre += [Assign(snap[q], val[q]) for q in snap]
+            pre += [assign_bundle(snap, val)]
             names[p["name"]] = (snap, pty)
         for a in anns:
             if a.kind == "precondition":
@@ -292,9 +291,8 @@ class ContractLowering:
         for d in self.state_nodes:
             var = self.state_vars[d["id"]]
             snap = fl.ghost(f"{d['name']}.before", var.ty)
-            for p, x in var.bundle.items():  # type: ignore[union-attr]
-                pre.append(Assign(snap[p], x))
-                old[x] = snap[p]
+            pre.append(assign_bundle(snap, var.bundle))  # type: ignore[arg-type]
+            old.update({x: snap[p] for p, x in var.bundle.items()})  # type: ignore[union-attr]
         targets = self.havoc_targets(fn, anns)
         for arg in e.get("arguments", []):              # memory arrays are passed by reference
             if fl.is_memory_ref(arg):

@@ -110,6 +110,7 @@ class StructType(SolType):
         return f"struct {self.name}"
 
 
+MAX_ARRAY_LENGTH = 2**64 - 1
 UINT256 = IntType(False, 256)
 ADDRESS = AddressType(False, 160)
 BOOL_T = BoolType()
@@ -251,7 +252,9 @@ class Bundles:
             return tm.and_(*(self.wf(ft, self.member(b, f)) for f, ft in t.fields))
         if isinstance(t, ArrayType):
             n = self.length(b)
-            parts = [tm.eq(tm.seq_len(x), n) for x in list(b.values())[1:]]
+            # no EVM array reaches 2^64 elements (gas, memory); solc itself assumes this
+            parts = [tm.le(n, tm.int(MAX_ARRAY_LENGTH))]
+            parts += [tm.eq(tm.seq_len(x), n) for x in list(b.values())[1:]]
             if t.length is not None:
                 parts.append(tm.eq(n, tm.int(t.length)))
             k = tm.bound_var("k", INT)

@@ -8,7 +8,8 @@ from . import parse_and_check
 from .lower import lower
 
 
-def load(path: str, text: str, tm: TermManager, options: object = None) -> list[Procedure]:
+def load(path: str, text: str, tm: TermManager, options: object = None,
+         stats: dict | None = None) -> list[Procedure]:
     """Parse, type-check and lower one `.vec` file; raises InputError on bad input."""
     program = parse_and_check(text, path)
     return lower(tm, program, text)

@@ -751,3 +751,14 @@ def test_loop_doc_comment_solc_saw_but_we_cannot_place_is_an_error(compiled: Any
 def test_grammar_is_package_data() -> None:
     grammar = resources.files("vecverify.frontends.solidity") / "spec.lark"
     assert grammar.is_file() and "modifies_spec" in grammar.read_text(encoding="utf-8")
+
+
+def test_a_line_comment_ends_the_annotation_text() -> None:
+    text = ("contract C {\n"
+            "    /// @notice postcondition x > 0  // expect: violated(postcondition)\n"
+            "    /// @notice precondition y < 3 // plain remark\n"
+            "    function f() public {}\n}\n")
+    anns, source = annotations(text)
+    assert [(a.kind, a.text) for a in anns] == [("postcondition", "x > 0"),
+                                                 ("precondition", "y < 3")]
+    assert text_at(source, anns[0].expr.span) == "x > 0"

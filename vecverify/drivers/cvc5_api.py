@@ -3,6 +3,8 @@
 1. the boxed encoding with the array-style solver (`seq-array=lazy`, the paper's EXT calculus):
    fast on update/nth reasoning; only its `unsat` is used (see encoders/boxing.py for why the
    boxing makes that answer trustworthy despite a known cvc5 EXT bug);
+   on quantified VCs, again with `full-saturate-quant` (instantiation to saturation), which
+   proves quantified invariants after swap-and-pop style updates;
 2. the plain encoding with cvc5's default (BASE) sequence solver: `sat` and `unsat` trusted;
 3. on quantified VCs, the plain encoding with bounded finite-model finding and with model-based
    instantiation (also combined with `seq-array`, sat only), which find the models that default
@@ -33,6 +35,8 @@ class Attempt:
 
 ATTEMPTS: tuple[Attempt, ...] = (
     Attempt("boxed", {"seq-array": "lazy"}, frozenset({"unsat"}), share=0.5, label="boxed-ext"),
+    Attempt("boxed", {"seq-array": "lazy", "full-saturate-quant": "true"}, frozenset({"unsat"}),
+            True, share=0.4, label="boxed-ext-saturate"),
     Attempt("plain", {}, frozenset({"sat", "unsat"}), label="base"),
     Attempt("plain", {"fmf-bound": "true"}, frozenset({"sat", "unsat"}), True, label="fmf-bound"),
     Attempt("plain", {"mbqi": "true", "seq-array": "lazy"}, frozenset({"sat"}), True,

@@ -17,15 +17,15 @@ rebuilt over the boxed arguments; a constant array gets the boxed sort.
 Soundness of proofs: every model of the original formula gives a model of the boxed one (take
 Box_T = T and box = unbox = identity; by induction on sorts every boxed sort is then the
 original sort, and every boxed term denotes the value of the original term), so boxed-unsat
-implies original-unsat.  The converse does
-not hold (boxes are not known to be injective), so a boxed `sat` proves nothing and a model of
-the boxed formula is never shown; counterexamples come from the plain encoding.
+implies original-unsat.  The converse does not hold (boxes are not known to be injective), so
+a boxed `sat` proves nothing and a model of the boxed formula is never shown; counterexamples
+come from the plain encoding.
 """
 from __future__ import annotations
 
-from vecverify.terms import ArraySort, Op, SeqSort, Sort, Term, TermManager, UninterpretedSort
+from vecverify.terms import Op, SeqSort, Sort, Term, TermManager, UninterpretedSort
 from vecverify.terms.ops import EXPLICIT_SORT
-from vecverify.terms.sorts import BoolSort, IntSort
+from vecverify.terms.sorts import ArraySort, BoolSort, IntSort
 from vecverify.terms.walkers import DagWalker, postorder
 
 

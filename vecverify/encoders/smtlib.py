@@ -78,9 +78,12 @@ class ConstArrays(DagWalker[Term]):
         tm = self.tm
         default = args[0]
         if is_smt_value(default):
-            return t if default is t.args[0] else tm.const_array(t.sort, default)  # type: ignore[arg-type]
+            return t
         name = f"const!{len(self.axioms)}"
-        bound = sorted({x for x in postorder(default) if x.op is Op.BVAR}, key=lambda x: x.id)
+        inner = {b for x in postorder(default) if x.op in (Op.FORALL, Op.EXISTS)
+                 for b in x.args[:-1]}
+        bound = sorted({x for x in postorder(default) if x.op is Op.BVAR} - inner,
+                       key=lambda x: x.id)
         if bound:
             self.functions[name] = (tuple(b.sort for b in bound), t.sort)
             sym = tm.apply(name, bound, t.sort)

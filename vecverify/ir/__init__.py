@@ -1,8 +1,8 @@
 """The IR frontends lower into: guarded commands with source spans (see nodes.py)."""
 from .nodes import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue, Havoc,
-                    Invariant, Loop, Procedure, Return, ReturnScope, Stmt,
+                    Invariant, Loop, ParAssign, Procedure, Return, ReturnScope, Stmt,
                     UnsupportedFunction, VarInfo)
 
 __all__ = ["Assert", "Assign", "Assume", "Block", "Break", "Check", "Choice", "Continue",
-           "Havoc", "Invariant", "Loop", "Procedure", "Return", "ReturnScope", "Stmt",
+           "Havoc", "Invariant", "Loop", "ParAssign", "Procedure", "Return", "ReturnScope", "Stmt",
            "UnsupportedFunction", "VarInfo"]

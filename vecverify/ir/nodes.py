@@ -58,6 +58,14 @@ class Assign(Stmt):
 
 
 @dataclass(frozen=True)
+class ParAssign(Stmt):
+    """Simultaneous assignment: every value is evaluated before any variable changes (the
+    leaves of one structured value, which may refer to each other)."""
+
+    pairs: tuple[tuple[Term, Term], ...]
+
+
+@dataclass(frozen=True)
 class Havoc(Stmt):
     """Give the variables arbitrary values satisfying their well-formedness (type range)."""
 

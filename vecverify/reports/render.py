@@ -12,6 +12,8 @@ _SEVERITY = {Status.VIOLATED: "error", Status.UNKNOWN: "warning", Status.UNSUPPO
 
 
 def text_line(d: Diagnostic) -> str:
+    if d.status is Status.UNSUPPORTED:
+        return f"{d.file}:{d.line}:{d.column}: warning: [unsupported] {d.message} (in {d.function})"
     tag = d.kind if d.status is Status.VIOLATED else d.status.value
     extra = "" if d.status is Status.VIOLATED else f" {d.kind}:"
     return (f"{d.file}:{d.line}:{d.column}: {_SEVERITY[d.status]}: [{tag}]{extra} "
@@ -20,8 +22,8 @@ def text_line(d: Diagnostic) -> str:
 
 def counterexample_lines(cex: dict[str, Any], indent: str = "    ") -> list[str]:
     out = [f"{indent}counterexample:"]
-    for title, key in (("inputs", "inputs"), (f"at line {cex.get('line', '?')}", "state"),
-                       ("values", "values")):
+    for title, key in (("inputs", "inputs"), ("storage on entry", "storage"),
+                       (f"at line {cex.get('line', '?')}", "state"), ("values", "values")):
         section = cex.get(key) or {}
         if not section:
             continue

@@ -2,9 +2,9 @@
 from .manager import Term, TermManager
 from .ops import Op
 from .printer import smt_symbol, to_smtlib
-from .sorts import BOOL, INT, ArraySort, BoolSort, IntSort, SeqSort, Sort, UninterpretedSort
+from .sorts import BOOL, INT, BoolSort, IntSort, SeqSort, Sort, UninterpretedSort
 from .walkers import DagWalker, free_vars, postorder, substitute
 
 __all__ = ["Term", "TermManager", "Op", "to_smtlib", "smt_symbol", "BOOL", "INT", "BoolSort",
-           "IntSort", "SeqSort", "ArraySort", "Sort", "UninterpretedSort", "DagWalker", "free_vars",
+           "IntSort", "SeqSort", "Sort", "UninterpretedSort", "DagWalker", "free_vars",
            "postorder", "substitute"]

@@ -7,11 +7,11 @@ evaluator may interpret it by any value consistent with the probes: it uses one 
 (sequence value, index) point (large positive or, with `fresh_sign=-1`, large negative
 integers); if the formula then holds, the extended model is a genuine model of it, and if not,
 the counterexample is simply not confirmed.  Arrays are `ArrayValue`s; array equality is
-extensional, which normalized `ArrayValue`s give by `==`, except over an uninterpreted index sort,
-whose model universe is finite: arrays of such sorts are kept in their normal form on that
-universe (`ArrayValue.on_universe`), the same structure in which quantifiers are enumerated.
-Quantifiers are
-evaluated by enumeration over a finite domain (bounded integer ranges read off the guard, Bool,
+extensional, which normalized `ArrayValue`s give by `==`, except over an uninterpreted index
+sort, whose model universe is finite: arrays over one are kept in their normal form on that
+universe (`ArrayValue.on_universe`), the structure in which quantifiers are enumerated too.
+Quantifiers are evaluated by enumeration over a finite domain (bounded integer ranges read off
+the guard, the keys of the arrays an integer binder only indexes plus one other point, Bool,
 the model's universe of an uninterpreted sort).  Anything else raises `NotEvaluable`, which the
 caller reports as an unvalidated (unknown) result, never as a counterexample.
 """
@@ -26,6 +26,7 @@ from vecverify.values import ArrayValue, UValue, Value
 
 from .manager import Term
 from .ops import Op
+from .walkers import postorder
 from .sorts import BOOL, INT, ArraySort, SeqSort, Sort, UninterpretedSort
 
 MAX_DOMAIN = 20000
@@ -268,9 +269,16 @@ class Evaluator:
                 dom = list(self.domains[b.sort.name])
             elif b.sort == INT:
                 lo, hi = bounds[b]
-                if lo is None or hi is None:
-                    raise NotEvaluable(f"quantified {b.name.split('!')[0]} has no finite range")
-                dom = list(range(lo, hi + 1)) if hi >= lo else []
+                if lo is None or hi is None or hi - lo + 1 > MAX_DOMAIN:
+                    keyed = self._key_domain(b, binders, body, universal, env)
+                    if keyed is None and (lo is None or hi is None):
+                        raise NotEvaluable(
+                            f"quantified {b.name.split('!')[0]} has no finite range")
+                    if keyed is None:               # before building it (e.g. 0..2^160)
+                        raise NotEvaluable("quantifier range too large to check")
+                    dom = keyed
+                else:
+                    dom = list(range(lo, hi + 1)) if hi >= lo else []
             else:
                 raise NotEvaluable(f"quantifier over {b.sort.smt()}")
             size *= max(1, len(dom))
@@ -319,6 +327,65 @@ class Evaluator:
                     lo[y] = v if lo[y] is None else max(lo[y], v)  # type: ignore[type-var]
         return {b: (lo[b], hi[b]) for b in ints}
 
+    def _key_domain(self, b: Term, binders: list[Term], body: Term, universal: bool,
+                    env: dict[Term, Value]) -> list[Value] | None:
+        """The values of the Int binder `b` that matter when the body uses it only as an array
+        index `m[b]` (m free of bound variables other than outer ones) and in guards
+        `lo <= b`, `b + c < hi` on `b` alone (e.g. `forall key :: m[key] <= MAX`): the arrays'
+        keys within [lo, hi] and one more point of [lo, hi].  At every other point of [lo, hi]
+        each guard holds and each read gives its array's default, so the body has the value
+        it has at that one point; outside [lo, hi] a guard fails and the body is trivial.
+        None when `b` is used in any other way (including in guards not of that form)."""
+        bset = set(binders)
+        lo: int | None = None
+        hi: int | None = None
+        guard_atoms: set[Term] = set()
+        for g in _guards(body, universal):
+            if g.op not in (Op.LE, Op.LT) or not _mentions(g, {b}):
+                continue
+            left, right = _linear(g.args[0], bset), _linear(g.args[1], bset)
+            if left is None or right is None:
+                continue                           # no bound (e.g. `m[b] <= c`)
+            (lb, loff), (rb, roff) = left, right
+            if {lb, rb} != {b, None} or not _closed_in(g, env, b):
+                continue                           # a relation between binders, or open
+            strict = 1 if g.op is Op.LT else 0
+            if lb is b:                            # b <= right - loff - strict
+                c = self._int(roff, env) - self._int(loff, env) - strict
+                hi = c if hi is None else min(hi, c)
+            else:                                  # b >= left - roff + strict
+                c = self._int(loff, env) - self._int(roff, env) + strict
+                lo = c if lo is None else max(lo, c)
+            guard_atoms.add(g)
+        parents: dict[Term, list[Term]] = {}
+        for t in postorder(body):
+            for a in set(t.args):
+                parents.setdefault(a, []).append(t)
+        arrays: list[Term] = []
+        for p in parents.get(b, []):
+            if p in guard_atoms or (p.op is Op.ADD and all(q in guard_atoms
+                                                           for q in parents.get(p, []))):
+                continue
+            if p.op is Op.SELECT and p.args[1] is b and _closed_in(p.args[0], env):
+                arrays.append(p.args[0])
+                continue
+            return None
+        keys: set[Value] = set()
+        for a in arrays:
+            keys.update(self._eval(a, env).keys())  # type: ignore[union-attr]
+        ints = sorted(int(k) for k in keys)  # type: ignore[call-overload]
+        dom: list[Value] = [k for k in ints if (lo is None or k >= lo) and (hi is None or k <= hi)]
+        start = lo if lo is not None else (hi if hi is not None else 0)
+        step = 1 if lo is not None or hi is None else -1
+        for n in range(len(keys) + 1):             # a point of [lo, hi] that is no key
+            z = start + step * n
+            if (lo is not None and z < lo) or (hi is not None and z > hi):
+                break
+            if z not in keys:
+                dom.append(z)
+                break
+        return dom
+
     def _int(self, t: Term | None, env: dict[Term, Value]) -> int:
         return 0 if t is None else int(self._eval(t, env))  # type: ignore[arg-type]
 
@@ -362,6 +429,11 @@ def _conjuncts(t: Term) -> list[Term]:
     if t.op is Op.AND:
         return [c for a in t.args for c in _conjuncts(a)]
     return [t]
+
+
+def _closed_in(t: Term, env: dict[Term, Value], but: Term | None = None) -> bool:
+    """Whether every bound variable of `t` (other than `but`) has a value in `env`."""
+    return all(x in env or x is but for x in postorder(t) if x.op is Op.BVAR)
 
 
 def _mentions(t: Term, vars: set[Term]) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from vecverify.errors import InternalError
 from vecverify.ir import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue, Havoc,
-                          Loop, Procedure, Return, ReturnScope, Stmt, VarInfo)
+                          Loop, ParAssign, Procedure, Return, ReturnScope, Stmt, VarInfo)
 from vecverify.terms import BOOL, Op, Term, TermManager, free_vars, substitute
 
 from .vc import VC
@@ -55,6 +55,7 @@ class _Generator:
         self.loops: list[_LoopFrame] = []
         self.labels = itertools.count()
         self.entry: dict[Term, Term] = {}
+        self.wf_cache: dict[Term, set[Term]] = {}
 
     # -- SSA helpers ---------------------------------------------------------------------
     def fresh(self, var: Term) -> Term:
@@ -64,20 +65,25 @@ class _Generator:
     def sub(self, st: _State, term: Term) -> Term:
         return substitute(self.tm, term, st.env)
 
-    def wf(self, var: Term, version: Term) -> Term | None:
-        info = self.info.get(var)
-        if info is None or info.wf is None:
-            return None
-        return substitute(self.tm, info.wf, {var: version})
+    def havoc(self, st: _State, targets: list[Term]) -> None:
+        """New values for `targets`, then every type invariant that mentions one of them
+        (a well-formedness predicate may span several variables, e.g. the field arrays of
+        an array of structs), under the full current environment."""
+        for var in targets:
+            if var not in self.info:
+                raise InternalError(f"{self.proc.name}: havoc of undeclared variable {var.name}")
+            st.env[var] = self.fresh(var)
+        changed = set(targets)
+        for info in self.proc.variables:
+            if info.wf is not None and (info.term in changed
+                                        or not changed.isdisjoint(self.wf_vars(info))):
+                st.conj.append(self.sub(st, info.wf))
 
-    def havoc(self, st: _State, var: Term) -> None:
-        if var not in self.info:
-            raise InternalError(f"{self.proc.name}: havoc of undeclared variable {var.name}")
-        new = self.fresh(var)
-        st.env[var] = new
-        wf = self.wf(var, new)
-        if wf is not None:
-            st.conj.append(wf)
+    def wf_vars(self, info: VarInfo) -> set[Term]:
+        cached = self.wf_cache.get(info.term)
+        if cached is None:
+            cached = self.wf_cache[info.term] = free_vars(info.wf) if info.wf else set()
+        return cached
 
     def label(self, body: Term) -> Term:
         name = self.tm.var(f"blk!{next(self.labels)}", BOOL)
@@ -113,8 +119,7 @@ class _Generator:
     # -- statements ----------------------------------------------------------------------
     def run(self) -> None:
         st = _State(self.tm.true, [], {})
-        for info in self.proc.variables:
-            self.havoc(st, info.term)
+        self.havoc(st, [info.term for info in self.proc.variables])
         self.entry = dict(st.env)
         self.walk(self.proc.body, st)
 
@@ -142,18 +147,25 @@ class _Generator:
         return st
 
     def walk_Assign(self, s: Assign, st: _State) -> _State:
-        value = self.sub(st, s.value)
+        self.assign(st, s.var, self.sub(st, s.value))
+        return st
+
+    def assign(self, st: _State, var: Term, value: Term) -> None:
         if value.op in (Op.VAR, Op.INT_CONST, Op.BOOL_CONST, Op.SEQ_EMPTY):
-            st.env[s.var] = value          # aliasing a leaf needs no new symbol
-            return st
-        new = self.fresh(s.var)
+            st.env[var] = value            # aliasing a leaf needs no new symbol
+            return
+        new = self.fresh(var)
         st.conj.append(self.tm.eq(new, value))
-        st.env[s.var] = new
+        st.env[var] = new
+
+    def walk_ParAssign(self, s: ParAssign, st: _State) -> _State:
+        values = [(var, self.sub(st, value)) for var, value in s.pairs]
+        for var, value in values:
+            self.assign(st, var, value)
         return st
 
     def walk_Havoc(self, s: Havoc, st: _State) -> _State:
-        for var in s.vars:
-            self.havoc(st, var)
+        self.havoc(st, list(s.vars))
         return st
 
     def walk_Block(self, s: Block, st: _State) -> _State | None:
@@ -191,8 +203,7 @@ class _Generator:
     def walk_Loop(self, s: Loop, st: _State) -> _State | None:
         for inv in s.invariants:
             self.walk_Assert(Assert(inv.cond, inv.entry, keep=False), st)
-        for var in sorted(modified_vars(s)):
-            self.havoc(st, var)
+        self.havoc(st, sorted(modified_vars(s)))
         for inv in s.invariants:
             st.conj.append(self.sub(st, inv.cond))
         head = self.walk(s.head, st)
@@ -243,6 +254,8 @@ def modified_vars(stmt: Stmt) -> set[Term]:
         s = todo.pop()
         if isinstance(s, Assign):
             out.add(s.var)
+        elif isinstance(s, ParAssign):
+            out.update(v for v, _ in s.pairs)
         elif isinstance(s, Havoc):
             out.update(s.vars)
         elif isinstance(s, Block):

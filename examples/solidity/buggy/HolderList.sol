@@ -2,8 +2,9 @@
 pragma solidity ^0.8.0;
 
 // HolderList: the owner keeps a list of token holders in an array plus an index mapping.
-// BUGGY: removeAt moves the last holder into the freed slot but forgets to update its index
-// (`indexOf[last] = i;` is missing), so indexOf no longer matches the array.
+// Holders are removed by position with swap-and-pop, and the moved holder's index is updated.
+// BUGGY: addHolder records the new holder's index after the push (`indexOf[a] = holders.length`
+// is one too large), so indexOf no longer maps holders back to their positions.
 
 /// @notice invariant forall (uint i) i < holders.length ==> isHolder[holders[i]]
 /// @notice invariant forall (uint i) i < holders.length ==> indexOf[holders[i]] == i  // expect: violated(contract-invariant)
@@ -27,15 +28,15 @@ contract HolderList {
 
     /// @notice postcondition holders.length == __verifier_old_uint(holders.length) + 1
     /// @notice postcondition holders[holders.length - 1] == a
-    /// @notice postcondition isHolder[a] && indexOf[a] == holders.length - 1
+    /// @notice postcondition isHolder[a]
     /// @notice modifies holders
     /// @notice modifies isHolder[a]
     /// @notice modifies indexOf[a]
     function addHolder(address a) public onlyOwner {
         require(!isHolder[a], "already a holder");
         isHolder[a] = true;
-        indexOf[a] = holders.length;
         holders.push(a);
+        indexOf[a] = holders.length;
         emit HolderAdded(a);
     }
 
@@ -50,6 +51,7 @@ contract HolderList {
         uint lastIndex = holders.length - 1;
         address last = holders[lastIndex];
         holders[i] = last;
+        indexOf[last] = i;
         holders.pop();
         isHolder[a] = false;
         delete indexOf[a];

@@ -26,7 +26,7 @@ contract HolderList {
 
     /// @notice postcondition holders.length == __verifier_old_uint(holders.length) + 1
     /// @notice postcondition holders[holders.length - 1] == a
-    /// @notice postcondition isHolder[a] && indexOf[a] == holders.length - 1
+    /// @notice postcondition isHolder[a]
     /// @notice modifies holders
     /// @notice modifies isHolder[a]
     /// @notice modifies indexOf[a]

@@ -61,12 +61,14 @@ contract OrderBook {
         price = orders[b].price;
         require(price <= maxPrice, "price too high");
         require(qty > 0 && qty <= orders[b].amount, "bad quantity");
-        orders[b].amount -= qty;
+        uint remaining = orders[b].amount - qty;
         emit Filled(orders[b].maker, msg.sender, price, qty);
-        if (orders[b].amount == 0) {
+        if (remaining == 0) {
             uint last = orders.length - 1;
             orders[b] = orders[last];
             orders.pop();
+        } else {
+            orders[b].amount = remaining;
         }
     }
 }
