@@ -9,6 +9,16 @@ from typing import Iterable, Union
 
 
 @dataclass(frozen=True)
+class OpenRead:
+    """A model value cvc5 leaves symbolic: the element at `index` of the sequence `seq`, out of
+    bounds (e.g. `x = (seq.nth [] (seq.nth [] 0))`).  The evaluator settles it through its one
+    table of out-of-bounds reads, so every use of that point gets the same value."""
+
+    seq: object
+    index: object
+
+
+@dataclass(frozen=True)
 class UValue:
     """An element of an uninterpreted sort, named as the solver named it (e.g. `@Addr_0`)."""
 

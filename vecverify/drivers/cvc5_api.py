@@ -1,16 +1,17 @@
 """cvc5 through its Python API, as a portfolio of sound attempts within one time budget.
 
-1. the boxed encoding with the array-style solver (`seq-array=lazy`, the paper's EXT calculus):
-   fast on update/nth reasoning; only its `unsat` is used (see encoders/boxing.py for why the
-   boxing makes that answer trustworthy despite a known cvc5 EXT bug);
-   on quantified VCs, again with `full-saturate-quant` (instantiation to saturation), which
-   proves quantified invariants after swap-and-pop style updates;
-2. the plain encoding with cvc5's default (BASE) sequence solver: `sat` and `unsat` trusted;
-3. on quantified VCs, the plain encoding with bounded finite-model finding and with model-based
-   instantiation (also combined with `seq-array`, sat only), which find the models that default
-   e-matching answers `unknown` on;
-4. the plain encoding with `seq-array=lazy`, whose `sat` models are used (they are checked by
-   evaluation before being shown) but whose `unsat` is not.
+Attempts differ in encoding and options, and in which answers they are trusted for:
+- the *boxed* encoding (vector elements in uninterpreted boxes; see encoders/boxing.py) with
+  the array-style solver (`seq-array`, the paper's EXT calculus), also with
+  `full-saturate-quant`, and with cvc5's default (BASE) solver and `full-saturate-quant`:
+  only `unsat` counts (boxing makes EXT's unsat trustworthy despite a known cvc5 bug; a boxed
+  model proves nothing);
+- the *plain* encoding with the default solver: `sat` and `unsat`; with bounded finite-model
+  finding or model-based instantiation on quantified VCs: `sat` and `unsat`; with `seq-array`:
+  `sat` only (its models are checked by evaluation before being shown, its unsat is not used).
+Each attempt gets a share of the budget that remains when it starts, so a quick `unknown`
+leaves time to the next one.  Violations are usually found in milliseconds, so the cheap
+model-finding attempts run first on quantified VCs.
 """
 from __future__ import annotations
 
@@ -18,9 +19,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from vecverify.values import ArrayValue, UValue, Value
+from vecverify.values import ArrayValue, OpenRead, UValue, Value
 
 from .base import SolverResult, SolverTask
+
+SAT_UNSAT = frozenset({"sat", "unsat"})
+UNSAT = frozenset({"unsat"})
+SAT = frozenset({"sat"})
 
 
 @dataclass(frozen=True)
@@ -28,21 +33,24 @@ class Attempt:
     encoding: str                              # plain | boxed
     options: dict[str, str]
     trusted: frozenset[str]                    # which answers of this attempt count
-    quantified_only: bool = False
-    share: float | None = None                 # fraction of the remaining budget
+    share: float                               # fraction of the remaining budget
     label: str = field(default="")
 
 
-ATTEMPTS: tuple[Attempt, ...] = (
-    Attempt("boxed", {"seq-array": "lazy"}, frozenset({"unsat"}), share=0.5, label="boxed-ext"),
-    Attempt("boxed", {"seq-array": "lazy", "full-saturate-quant": "true"}, frozenset({"unsat"}),
-            True, share=0.4, label="boxed-ext-saturate"),
-    Attempt("plain", {}, frozenset({"sat", "unsat"}), label="base"),
-    Attempt("plain", {"fmf-bound": "true"}, frozenset({"sat", "unsat"}), True, label="fmf-bound"),
-    Attempt("plain", {"mbqi": "true", "seq-array": "lazy"}, frozenset({"sat"}), True,
-            label="mbqi-ext-models"),
-    Attempt("plain", {"mbqi": "true"}, frozenset({"sat", "unsat"}), True, label="mbqi"),
-    Attempt("plain", {"seq-array": "lazy"}, frozenset({"sat"}), label="ext-models"),
+QUANTIFIER_FREE_PLAN: tuple[Attempt, ...] = (
+    Attempt("boxed", {"seq-array": "lazy"}, UNSAT, 0.5, "boxed-ext"),
+    Attempt("plain", {}, SAT_UNSAT, 0.7, "base"),
+    Attempt("plain", {"seq-array": "lazy"}, SAT, 1.0, "ext-models"),
+)
+QUANTIFIED_PLAN: tuple[Attempt, ...] = (
+    Attempt("plain", {}, SAT_UNSAT, 0.1, "base"),
+    Attempt("plain", {"mbqi": "true", "seq-array": "lazy"}, SAT, 0.1, "mbqi-ext-models"),
+    Attempt("boxed", {"seq-array": "lazy"}, UNSAT, 0.3, "boxed-ext"),
+    Attempt("boxed", {"seq-array": "lazy", "full-saturate-quant": "true"}, UNSAT, 0.35,
+            "boxed-ext-saturate"),
+    Attempt("boxed", {"full-saturate-quant": "true"}, UNSAT, 0.5, "boxed-base-saturate"),
+    Attempt("plain", {"fmf-bound": "true"}, SAT_UNSAT, 0.5, "fmf-bound"),
+    Attempt("plain", {"mbqi": "true"}, SAT_UNSAT, 1.0, "mbqi"),
 )
 
 
@@ -55,15 +63,14 @@ class Cvc5Solver:
     def check(self, task: SolverTask) -> SolverResult:
         start = time.monotonic()
         deadline = start + task.timeout_s
-        plan = [a for a in ATTEMPTS
-                if (task.quantified or not a.quantified_only)
-                and (a.encoding == "plain" or task.boxed_smtlib)]
+        plan = [a for a in (QUANTIFIED_PLAN if task.quantified else QUANTIFIER_FREE_PLAN)
+                if a.encoding == "plain" or task.boxed_smtlib]
         reasons: list[str] = []
-        for k, attempt in enumerate(plan):
+        for attempt in plan:
             remaining = deadline - time.monotonic()
             if remaining <= 0.05:
                 break
-            budget = remaining * attempt.share if attempt.share else remaining / (len(plan) - k)
+            budget = remaining * attempt.share
             text = task.boxed_smtlib if attempt.encoding == "boxed" else task.smtlib
             res = self._attempt(text, task.probes, {**attempt.options, **self.options}, budget,
                                 want_model=attempt.encoding == "plain")
@@ -143,6 +150,9 @@ def to_value(term: Any) -> Value:
         return UValue(term.getSort().getSymbol(), name)
     if term.getSort().isArray():
         return _array_value(term)
+    from cvc5 import Kind
+    if term.getKind() == Kind.SEQ_NTH:          # an out-of-bounds read the model leaves open
+        return OpenRead(to_value(term[0]), to_value(term[1]))
     raise ValueError(f"unsupported model value {term} of sort {term.getSort()}")
 
 

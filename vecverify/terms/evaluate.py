@@ -22,7 +22,7 @@ import sys
 from typing import Mapping
 
 from vecverify.errors import VecverifyError
-from vecverify.values import ArrayValue, UValue, Value
+from vecverify.values import ArrayValue, OpenRead, UValue, Value
 
 from .manager import Term
 from .ops import Op
@@ -77,7 +77,7 @@ class Evaluator:
         if op is Op.VAR:
             if t.name not in self.model:
                 raise NotEvaluable(f"no model value for {t.name}")
-            return self._normal(t.sort, self.model[t.name])
+            return self._normal(t.sort, self._settle(t.sort, self.model[t.name]))
         if op is Op.BVAR:
             return env[t]
         if op in (Op.BOOL_CONST, Op.INT_CONST):
@@ -200,10 +200,30 @@ class Evaluator:
 
     def _probe(self, t: Term, env: dict[Term, Value], what: str) -> Value:
         if t in self.probes:          # probes are closed terms, so env does not matter
-            return self.probes[t]
+            return self._settle(t.sort, self.probes[t])
         raise NotEvaluable(f"{what} whose value the model does not fix")
 
+    def _settle(self, sort: Sort, v: Value) -> Value:
+        """`v` with open out-of-bounds reads (`OpenRead`) replaced by their table values."""
+        if isinstance(v, OpenRead):
+            seq_sort = SeqSort(sort)
+            s = self._settle(seq_sort, v.seq)  # type: ignore[arg-type]
+            i = self._settle(INT, v.index)  # type: ignore[arg-type]
+            if not isinstance(s, tuple) or not isinstance(i, int):
+                raise NotEvaluable("an open model value of an unexpected shape")
+            if 0 <= i < len(s):
+                return s[i]  # type: ignore[no-any-return]
+            if (s, i) not in self.oob_used:
+                self.oob_used.append((s, i))
+            return self._oob_point_of(sort, s, i)
+        if isinstance(v, tuple) and isinstance(sort, SeqSort):
+            return tuple(self._settle(sort.elem, x) for x in v)
+        return v
+
     def _oob_point(self, t: Term, s: Value, i: Value) -> Value:
+        return self._oob_point_of(t.sort, s, i)
+
+    def _oob_point_of(self, sort: Sort, s: Value, i: Value) -> Value:
         """The value of an unprobed out-of-bounds read, consistent with every probed point."""
         if self.oob is None:
             self.oob = {}
@@ -211,12 +231,12 @@ class Evaluator:
                 if p.op is Op.SEQ_NTH:
                     try:
                         self.oob[(self._eval(p.args[0], {}), self._eval(p.args[1], {}))] = \
-                            self._normal(p.sort, v)
+                            self._normal(p.sort, self._settle(p.sort, v))
                     except NotEvaluable:
                         continue
         key = (s, i)
         if key not in self.oob:
-            self.oob[key] = self._fresh(t.sort)
+            self.oob[key] = self._fresh(sort)
         return self.oob[key]
 
     def _fresh(self, sort: object) -> Value:
@@ -236,16 +256,28 @@ class Evaluator:
     def _quantifier(self, t: Term, env: dict[Term, Value]) -> Value:
         """Enumerate the binders over finite domains outside which the body is trivial."""
         binders, body = list(t.args[:-1]), t.args[-1]
-        while body.op is t.op:                      # forall x :: forall y :: b  ==  forall x, y
-            binders += list(body.args[:-1])
-            body = body.args[-1]
         want_all = t.op is Op.FORALL
-        domains = self._domains(binders, body, want_all, env)
+        outer: list[Term] = []          # forall x :: G(x) ==> forall y :: B  ==  forall x, y ::
+        while True:                     #   G(x) ==> B   (G does not mention y)
+            if body.op is t.op:
+                binders += list(body.args[:-1])
+                body = body.args[-1]
+            elif want_all and body.op is Op.IMPLIES and body.args[1].op is Op.FORALL:
+                outer += _conjuncts(body.args[0])
+                body = body.args[1]
+            else:
+                break
+        domains = self._domains(binders, body, want_all, env, outer)
 
         def rec(k: int, cur: dict[Term, Value]) -> bool:
             if k == len(binders):
+                if not all(self._eval(g, cur) for g in outer):
+                    return True                     # only in the forall case
                 return bool(self._eval(body, cur))
-            for val in domains[k]:
+            dom = domains[k]
+            if dom is None:
+                dom = self._domains(binders[k:], body, want_all, cur, outer, lazy=False)[0]
+            for val in dom:
                 nxt = dict(cur)
                 nxt[binders[k]] = val
                 if rec(k + 1, nxt) != want_all:
@@ -255,12 +287,18 @@ class Evaluator:
         return rec(0, dict(env))
 
     def _domains(self, binders: list[Term], body: Term, universal: bool,
-                 env: dict[Term, Value]) -> list[list[Value]]:
+                 env: dict[Term, Value], outer: list[Term], lazy: bool = True
+                 ) -> list[list[Value] | None]:
+        """Finite domains per binder; with `lazy`, None for a binder whose range depends on
+        an earlier binder (`m < len(g[k])`), to be computed once that one is bound."""
         ints = [b for b in binders if b.sort == INT]
-        bounds = self._int_bounds(ints, body, universal, env) if ints else {}
-        out: list[list[Value]] = []
+        bounds = self._int_bounds(ints, body, universal, env, outer) if ints else {}
+        out: list[list[Value] | None] = []
         size = 1
-        for b in binders:
+        for k, b in enumerate(binders):
+            if lazy and k > 0 and b.sort == INT and None in bounds[b]:
+                out.append(None)
+                continue
             if b.sort == BOOL:
                 dom: list[Value] = [False, True]
             elif isinstance(b.sort, UninterpretedSort):
@@ -270,7 +308,7 @@ class Evaluator:
             elif b.sort == INT:
                 lo, hi = bounds[b]
                 if lo is None or hi is None or hi - lo + 1 > MAX_DOMAIN:
-                    keyed = self._key_domain(b, binders, body, universal, env)
+                    keyed = self._key_domain(b, binders, body, universal, env, outer)
                     if keyed is None and (lo is None or hi is None):
                         raise NotEvaluable(
                             f"quantified {b.name.split('!')[0]} has no finite range")
@@ -288,11 +326,12 @@ class Evaluator:
         return out
 
     def _int_bounds(self, ints: list[Term], body: Term, universal: bool,
-                    env: dict[Term, Value]) -> dict[Term, tuple[int | None, int | None]]:
+                    env: dict[Term, Value], outer: list[Term]
+                    ) -> dict[Term, tuple[int | None, int | None]]:
         """Bounds lo <= b <= hi per binder such that outside them the body is trivially true
         (forall) or false (exists): read off the guard `lo <= b && b + c < hi ==> ...`, with
         relations between binders (`p < q && q <= n`) propagated."""
-        guards = _guards(body, universal)
+        guards = list(outer) + _guards(body, universal)
         lo: dict[Term, int | None] = {b: None for b in ints}
         hi: dict[Term, int | None] = {b: None for b in ints}
         rel: list[tuple[Term, Term, int]] = []      # (x, y, c): x + c <= y between binders
@@ -328,7 +367,7 @@ class Evaluator:
         return {b: (lo[b], hi[b]) for b in ints}
 
     def _key_domain(self, b: Term, binders: list[Term], body: Term, universal: bool,
-                    env: dict[Term, Value]) -> list[Value] | None:
+                    env: dict[Term, Value], outer: list[Term]) -> list[Value] | None:
         """The values of the Int binder `b` that matter when the body uses it only as an array
         index `m[b]` (m free of bound variables other than outer ones) and in guards
         `lo <= b`, `b + c < hi` on `b` alone (e.g. `forall key :: m[key] <= MAX`): the arrays'
@@ -340,7 +379,7 @@ class Evaluator:
         lo: int | None = None
         hi: int | None = None
         guard_atoms: set[Term] = set()
-        for g in _guards(body, universal):
+        for g in list(outer) + _guards(body, universal):
             if g.op not in (Op.LE, Op.LT) or not _mentions(g, {b}):
                 continue
             left, right = _linear(g.args[0], bset), _linear(g.args[1], bset)
@@ -358,9 +397,14 @@ class Evaluator:
                 lo = c if lo is None else max(lo, c)
             guard_atoms.add(g)
         parents: dict[Term, list[Term]] = {}
-        for t in postorder(body):
-            for a in set(t.args):
-                parents.setdefault(a, []).append(t)
+        seen: set[Term] = set()
+        for root in (*outer, body):
+            for t in postorder(root):
+                if t in seen:
+                    continue
+                seen.add(t)
+                for a in set(t.args):
+                    parents.setdefault(a, []).append(t)
         arrays: list[Term] = []
         for p in parents.get(b, []):
             if p in guard_atoms or (p.op is Op.ADD and all(q in guard_atoms

@@ -7,7 +7,7 @@ pragma solidity ^0.8.0;
 // missing): on an empty list `n - 1` underflows, and for a non-member it writes members[n].
 
 /// @notice invariant forall (uint i) i < members.length ==> allowed[members[i]]
-/// @notice invariant forall (uint i) forall (uint j) i < j && j < members.length ==> members[i] != members[j]
+/// @notice invariant forall (uint i, uint j) i < j && j < members.length ==> members[i] != members[j]
 contract AllowList {
     address public owner;
     address[] public members;

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.0;
 
 // OrderBook: a bounded book of sell orders (array of structs). Makers insert and cancel orders;
-// buyBest fills the cheapest order and removes filled orders with swap-and-pop.
+// buyBest fills the cheapest order; cancelled and filled orders are removed with swap-and-pop.
 // BUGGY: buyBest does not check that the book is non-empty before calling _bestIndex, whose
 // precondition requires at least one order.
 
@@ -34,6 +34,15 @@ contract OrderBook {
     function cancel(uint i) public {
         require(i < orders.length, "no such order");
         require(orders[i].maker == msg.sender, "not your order");
+        _removeOrder(i);
+    }
+
+    /// @notice precondition i < orders.length
+    /// @notice precondition forall (uint k) k < orders.length && k != i ==> orders[k].amount > 0
+    /// @notice postcondition orders.length == __verifier_old_uint(orders.length) - 1
+    /// @notice postcondition forall (uint k) k < orders.length ==> orders[k].amount > 0
+    /// @notice modifies orders
+    function _removeOrder(uint i) private {
         uint last = orders.length - 1;
         orders[i] = orders[last];
         orders.pop();
@@ -64,9 +73,7 @@ contract OrderBook {
         uint remaining = orders[b].amount - qty;
         emit Filled(orders[b].maker, msg.sender, price, qty);
         if (remaining == 0) {
-            uint last = orders.length - 1;
-            orders[b] = orders[last];
-            orders.pop();
+            _removeOrder(b);
         } else {
             orders[b].amount = remaining;
         }

@@ -5,7 +5,7 @@ pragma solidity ^0.8.0;
 // without duplicates. remove() searches the array linearly and deletes with swap-and-pop.
 
 /// @notice invariant forall (uint i) i < members.length ==> allowed[members[i]]
-/// @notice invariant forall (uint i) forall (uint j) i < j && j < members.length ==> members[i] != members[j]
+/// @notice invariant forall (uint i, uint j) i < j && j < members.length ==> members[i] != members[j]
 contract AllowList {
     address public owner;
     address[] public members;

@@ -2,8 +2,8 @@
 pragma solidity ^0.8.0;
 
 // OrderBook: a bounded book of sell orders (array of structs). Makers insert and cancel orders;
-// buyBest fills the cheapest order, found by a view helper with a precondition, and removes
-// filled orders with swap-and-pop.
+// buyBest fills the cheapest order, found by a view helper with a precondition. Cancelled and
+// filled orders are removed with swap-and-pop by a private helper with a specification.
 
 /// @notice invariant orders.length <= MAX_ORDERS
 /// @notice invariant forall (uint i) i < orders.length ==> orders[i].amount > 0
@@ -33,6 +33,15 @@ contract OrderBook {
     function cancel(uint i) public {
         require(i < orders.length, "no such order");
         require(orders[i].maker == msg.sender, "not your order");
+        _removeOrder(i);
+    }
+
+    /// @notice precondition i < orders.length
+    /// @notice precondition forall (uint k) k < orders.length && k != i ==> orders[k].amount > 0
+    /// @notice postcondition orders.length == __verifier_old_uint(orders.length) - 1
+    /// @notice postcondition forall (uint k) k < orders.length ==> orders[k].amount > 0
+    /// @notice modifies orders
+    function _removeOrder(uint i) private {
         uint last = orders.length - 1;
         orders[i] = orders[last];
         orders.pop();
@@ -64,9 +73,7 @@ contract OrderBook {
         uint remaining = orders[b].amount - qty;
         emit Filled(orders[b].maker, msg.sender, price, qty);
         if (remaining == 0) {
-            uint last = orders.length - 1;
-            orders[b] = orders[last];
-            orders.pop();
+            _removeOrder(b);
         } else {
             orders[b].amount = remaining;
         }
