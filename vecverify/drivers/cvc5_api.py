@@ -7,8 +7,10 @@ Attempts differ in encoding and options, and in which answers they are trusted f
   only `unsat` counts (boxing makes EXT's unsat trustworthy despite a known cvc5 bug; a boxed
   model proves nothing);
 - the *plain* encoding with the default solver: `sat` and `unsat`; with bounded finite-model
-  finding or model-based instantiation on quantified VCs: `sat` and `unsat`; with `seq-array`:
-  `sat` only (its models are checked by evaluation before being shown, its unsat is not used).
+  finding or model-based instantiation on quantified VCs: `sat` and `unsat`; with `seq-array`
+  or cvc5's experimental array features (`arrays-exp`, which finds models of quantified
+  mapping invariants): `sat` only (models are checked by evaluation before being shown; the
+  unsat of these configurations is not used).
 Each attempt gets a share of the budget that remains when it starts, so a quick `unknown`
 leaves time to the next one.  Violations are usually found in milliseconds, so the cheap
 model-finding attempts run first on quantified VCs.
@@ -45,6 +47,7 @@ QUANTIFIER_FREE_PLAN: tuple[Attempt, ...] = (
 QUANTIFIED_PLAN: tuple[Attempt, ...] = (
     Attempt("plain", {}, SAT_UNSAT, 0.1, "base"),
     Attempt("plain", {"mbqi": "true", "seq-array": "lazy"}, SAT, 0.1, "mbqi-ext-models"),
+    Attempt("plain", {"mbqi": "true", "arrays-exp": "true"}, SAT, 0.1, "mbqi-arrays-models"),
     Attempt("boxed", {"seq-array": "lazy"}, UNSAT, 0.3, "boxed-ext"),
     Attempt("boxed", {"seq-array": "lazy", "full-saturate-quant": "true"}, UNSAT, 0.35,
             "boxed-ext-saturate"),

@@ -116,7 +116,7 @@ class Evaluator:
             if (s, i) not in self.oob_used:
                 self.oob_used.append((s, i))
             if t in self.probes:
-                return self._normal(t.sort, self.probes[t])
+                return self._normal(t.sort, self._settle(t.sort, self.probes[t]))
             return self._oob_point(t, s, i)
         if op is Op.SEQ_UPDATE:
             s, i, u = ev(a[0], env), ev(a[1], env), ev(a[2], env)
