@@ -20,10 +20,11 @@ from vecverify.terms import INT, Term, TermManager
 
 from . import spec_ast as S
 from .annotations import annotations_of, loop_annotations
-from .lower import FunctionLowerer, Stmts, Var, assign_bundle
+from .lower import FunctionLowerer, Stmts, Var
 from .model import Contract, Node
 from .specs import SpecLowerer
-from .types import ADDRESS, ArrayType, Bundle, Bundles, MappingType, SolType, Unsupported
+from .types import (ADDRESS, ArrayType, Bundle, Bundles, MappingType, SolType, Unsupported,
+                    assign_bundle)
 
 PUBLIC = ("public", "external")
 

@@ -84,7 +84,7 @@ class SpecLowerer:
             return self.fl.b.ite(c, a, b), at
         if isinstance(e, S.Quant):
             return self.quant(e)
-        raise InputError(getattr(e, "span", None), f"unsupported annotation expression",
+        raise InputError(getattr(e, "span", None), "unsupported annotation expression",
                          "annotation.unsupported")
 
     def ident(self, e: Any) -> Typed:

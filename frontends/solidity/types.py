@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vecverify.ir import ParAssign, Stmt
 from vecverify.terms import BOOL, INT, SeqSort, Sort, Term, TermManager
 from vecverify.terms.sorts import ArraySort
 
@@ -270,3 +271,8 @@ class Bundles:
                 return tm.true
             return tm.forall([k], inner)
         raise Unsupported(None, f"type {t}")
+
+
+def assign_bundle(target: Bundle, value: Bundle) -> Stmt:
+    """Assign every leaf at once (the new leaves may be computed from the old ones)."""
+    return ParAssign(tuple((target[p], value[p]) for p in target))

@@ -1,0 +1,198 @@
+"""Calls inside a function body: built-ins (`require`, `assert`, `revert`), array `push` and
+`pop`, conversions and struct constructors, `new T[](n)`, and internal calls, which are
+verified modularly against the callee's specification or inlined (with their modifiers).
+
+A mixin of `FunctionLowerer` (lower.py): it uses that class's variables, places and
+expression lowering.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from vecverify.ir import Assert, Assume, Block, Havoc, ReturnScope, Stmt
+from vecverify.obligations import AssertCheck, PopEmpty
+
+from .model import Node
+from .types import (ADDRESS, UINT256, ArrayType, Bundle, IntType, SolType, StructType,
+                    Unsupported, assign_bundle, leaf_sorts)
+
+Stmts = list[Stmt]
+
+
+class CallLowering:
+    """Call lowering for `FunctionLowerer` (see the module docstring)."""
+
+    # -- calls ---------------------------------------------------------------------------
+    def call_results(self, e: Node, pre: Stmts) -> list[tuple[Bundle, SolType]]:
+        """Lower a call; its results (none for statements like push)."""
+        kind = e.get("kind")
+        callee = e["expression"]
+        args = e.get("arguments", [])
+        tm = self.tm
+        if kind == "typeConversion":
+            target = self.type_of(e)
+            if args and args[0]["nodeType"] == "Identifier" and args[0]["name"] == "this":
+                return [({(): self.cl.this_address(self)}, ADDRESS)]
+            v, vt = self.expr(args[0], pre)
+            x = v[()]
+            if isinstance(target, IntType) and isinstance(vt, IntType) and not (
+                    vt.min >= target.min and vt.max <= target.max):
+                x = self.wrap(x, target)
+            return [({(): x}, target)]
+        if kind == "structConstructorCall":
+            st = self.prog.type_of_decl(self.prog.by_id[callee["referencedDeclaration"]])
+            assert isinstance(st, StructType)
+            names = e.get("names") or [f for f, _ in st.fields]
+            vals = dict(zip(names, (self.expr(a, pre)[0] for a in args)))
+            out: Bundle = {}
+            for f, _ in st.fields:
+                out.update({(f,) + p: x for p, x in vals[f].items()})
+            return [(out, st)]
+        ctype = callee["nodeType"]
+        if ctype == "Identifier" and self.is_builtin(callee):
+            return self.builtin(callee["name"], e, args, pre)
+        if ctype == "NewExpression":
+            tn = callee["typeName"]
+            ty = self.prog.type_of_name(tn)
+            if not isinstance(ty, ArrayType):
+                raise Unsupported(e, "new of a contract")
+            n = self.value(args[0], pre)
+            arr = self.ghost("new", ty)
+            zero = self.b.default(ty.base)
+            k = tm.bound_var("k", leaf_sorts(UINT256)[()])
+            inb = tm.and_(tm.le(tm.int(0), k), tm.lt(k, n))
+            elem = self.b.index(arr, ty, k)
+            pre.append(Havoc(tuple(arr.values())))
+            pre.append(Assume(tm.and_(tm.eq(self.b.length(arr), n),
+                                      tm.forall([k], tm.implies(inb, self.b.eq(elem, zero))))))
+            return [(arr, ty)]
+        if ctype == "MemberAccess":
+            member = callee["memberName"]
+            ts = callee["expression"].get("typeDescriptions", {}).get("typeString", "")
+            if member in ("push", "pop") and "[]" in ts:
+                return self.push_pop(member, callee["expression"], args, e, pre)
+            ref = callee.get("referencedDeclaration")
+            target = self.prog.by_id.get(ref) if ref is not None else None
+            inner = callee["expression"]
+            if target is not None and target["nodeType"] == "FunctionDefinition" and (
+                    inner["nodeType"] == "Identifier"
+                    and inner["name"] in ("super",) or inner.get("typeDescriptions", {})
+                    .get("typeString", "").startswith("type(contract")):
+                after = None
+                if inner["name"] == "super":
+                    after = self.contract.contract_of(self.current_function_node)
+                fn = self.contract.resolve_function(target, after) if after else target
+                return self.internal_call(fn, args, e, pre)
+            raise Unsupported(e, f"call of .{member} (external calls are not supported)")
+        if ctype == "Identifier":
+            target = self.prog.by_id.get(callee.get("referencedDeclaration"))
+            if target is not None and target["nodeType"] == "FunctionDefinition":
+                return self.internal_call(self.contract.resolve_function(target), args, e, pre)
+            if target is not None and target["nodeType"] == "EventDefinition":
+                return []
+        raise Unsupported(e, f"call of {self.text(callee)}")
+
+    def is_builtin(self, ident: Node) -> bool:
+        """solc gives global names (require, msg, ...) ids outside the source's id range."""
+        ref = ident.get("referencedDeclaration")
+        return ref is not None and ref not in self.prog.by_id
+
+    def builtin(self, name: str, e: Node, args: list[Node], pre: Stmts
+                ) -> list[tuple[Bundle, SolType]]:
+        tm = self.tm
+        if name == "require":
+            pre.append(Assume(self.value(args[0], pre)))
+            return []
+        if name == "assert":
+            c = self.value(args[0], pre)
+            pre.append(Assert(c, self.check(AssertCheck, e,
+                                            f"assertion may not hold: {self.text(args[0])}")))
+            return []
+        if name == "revert":
+            pre.append(Assume(tm.false))
+            return []
+        raise Unsupported(e, f"built-in {name}")
+
+    def push_pop(self, member: str, arr_e: Node, args: list[Node], e: Node, pre: Stmts
+                 ) -> list[tuple[Bundle, SolType]]:
+        tm = self.tm
+        place, ty = self.place_of(arr_e, pre)
+        assert isinstance(ty, ArrayType)
+        cur = self.read_place(place, pre)
+        if member == "push":
+            elem = self.expr(args[0], pre)[0] if args else self.b.default(ty.base)
+            pre += self.write_place(place, self.b.push(cur, elem))
+            return [] if args else [(elem, ty.base)]
+        n = self.b.length(cur)
+        pre.append(Assert(tm.lt(tm.int(0), n), self.check(
+            PopEmpty, e, f"pop may be applied to an empty array: {self.text(arr_e)}",
+            ((f"{self.text(arr_e)}.length", n),))))
+        pre += self.write_place(place, self.b.pop(cur))
+        return []
+
+    def internal_call(self, fn: Node, args: list[Node], e: Node, pre: Stmts
+                      ) -> list[tuple[Bundle, SolType]]:
+        if fn.get("body") is None and not self.cl.has_spec(fn):
+            raise Unsupported(e, f"call of {fn['name']} without a body or specification")
+        actuals = [self.expr(a, pre) for a in args]
+        if self.cl.has_spec(fn):
+            return self.cl.modular_call(self, fn, actuals, e, pre)
+        if fn["id"] in self.inline_stack:
+            raise Unsupported(e, f"recursive call of {fn['name']} without a specification")
+        return self.inline_call(fn, actuals, pre)
+
+    def inline_call(self, fn: Node, actuals: list[tuple[Bundle, SolType]], pre: Stmts
+                    ) -> list[tuple[Bundle, SolType]]:
+        self.inline_stack.append(fn["id"])
+        saved_names, saved_fn = dict(self.by_name), self.current_function_node
+        self.current_function_node = fn
+        try:
+            params = fn["parameters"]["parameters"]
+            for p, (val, _) in zip(params, actuals):
+                pty = self.prog.type_of_decl(p)
+                if p.get("storageLocation") == "storage":
+                    raise Unsupported(p, "storage pointer parameter of an inlined function")
+                b = self.declare(p["id"], p["name"], pty, "local")
+                pre += [assign_bundle(b, val)]
+            rets = []
+            for r in fn["returnParameters"]["parameters"]:
+                rty = self.prog.type_of_decl(r)
+                rb = self.declare(r["id"], r["name"], rty, "local")
+                pre.append(assign_bundle(rb, self.b.default(rty)))
+                rets.append((r["id"], rty))
+            saved = self.current_returns
+            self.current_returns = [rid for rid, _ in rets]
+            body = self.with_modifiers(fn, lambda: self.block(fn["body"]))
+            self.current_returns = saved
+            pre.append(ReturnScope(body))
+            return [(self.root_bundle(rid), rty) for rid, rty in rets]
+        finally:
+            self.inline_stack.pop()
+            self.by_name, self.current_function_node = saved_names, saved_fn
+
+    def with_modifiers(self, fn: Node, body: Callable[[], Stmt]) -> Stmt:
+        """The function body wrapped in its modifiers (inlined; `_` is the body)."""
+        mods = [m for m in fn.get("modifiers", [])
+                if self.prog.by_id.get(m["modifierName"].get("referencedDeclaration"), {})
+                .get("nodeType") == "ModifierDefinition"]
+
+        def wrap(k: int) -> Stmt:
+            if k == len(mods):
+                return ReturnScope(body())
+            inv = mods[k]
+            mdef = self.contract.resolve_modifier(
+                self.prog.by_id[inv["modifierName"]["referencedDeclaration"]])
+            pre: Stmts = []
+            for p, a in zip(mdef["parameters"]["parameters"], inv.get("arguments") or []):
+                val, _ = self.expr(a, pre)
+                b = self.declare(p["id"], p["name"], self.prog.type_of_decl(p), "local")
+                pre += [assign_bundle(b, val)]
+            saved = self.placeholder
+            self.placeholder = lambda: wrap(k + 1)
+            try:
+                return Block((*pre, self.block(mdef["body"])))
+            finally:
+                self.placeholder = saved
+
+        return wrap(0)
+
