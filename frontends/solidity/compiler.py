@@ -15,14 +15,16 @@ Compiler discovery, first hit wins (`find_compiler`, `discovery_report` for `vec
 
 A compiler from 4 or 5 whose version does not satisfy the file's `pragma solidity` is passed
 over for a later one that does; if none does, the first one found is used anyway and solc
-reports the version mismatch in its own words.
+reports the version mismatch in its own words.  Reading the pragma and matching versions
+against it is `pragma.py`.
 
 Imports: the source unit names solc sees are paths relative to the base path (default: the
 project root, i.e. the nearest directory with `foundry.toml` or `.git`; else the working
 directory if the file is below it, else the file's directory).  Files not given on the command
 line are loaded by the compiler itself (native solc: `--base-path`/`--include-path`/
 `--allow-paths`; solcjs: the same lookup in our driver's import callback), and Foundry
-remappings are passed in `settings.remappings`.
+remappings are passed in `settings.remappings`.  Working out that layout (root, base and
+include paths, remappings, source unit names) is `project.py`.
 
 Outputs without errors are cached (see `cache.py`), so an unchanged project costs no compile.
 """
@@ -34,13 +36,17 @@ import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator
 
 from vecverify.errors import InputError, Span
 
 from .cache import CACHE_ENV, OutputCache, cache_dir, output_key, sha256_json, solcjs_dir, \
     write_atomically
+from .pragma import Pragma, VersionRange, _combined_pragma, parse_range, parse_version, \
+    read_pragma
+from .project import Project, resolve_project, resolve_unit, unit_name
+from .project import _toml_remappings_fallback as _toml_remappings_fallback  # tests use it
 from .source import SourceFile
 
 SOLC_ENV = "VECVERIFY_SOLC"
@@ -109,240 +115,6 @@ class CompilerError(InputError):
 
     def render(self) -> str:
         return "\n".join(InputError(span, message).render() for span, message in self.errors)
-
-
-# ---------------------------------------------------------------------------------------------
-# Versions and `pragma solidity` ranges (npm-style semver ranges, as solc implements them)
-
-Version = tuple[int, int, int]
-_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
-
-
-def parse_version(text: str) -> Version | None:
-    """The (major, minor, patch) of a compiler version such as
-    `0.8.26+commit.8a97fa7a.Linux.g++`; prerelease and build parts are ignored."""
-    m = _VERSION.search(text)
-    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
-
-
-@dataclass(frozen=True)
-class Comparator:
-    op: str  # one of < <= > >= =
-    version: Version
-
-    def matches(self, v: Version) -> bool:
-        return {"<": v < self.version, "<=": v <= self.version, ">": v > self.version,
-                ">=": v >= self.version, "=": v == self.version}[self.op]
-
-
-@dataclass(frozen=True)
-class VersionRange:
-    """Alternatives (`||`) of conjunctions (space-separated) of comparators.  An empty
-    conjunction matches every version; a conjunction holding `None` matches none."""
-
-    text: str
-    alternatives: tuple[tuple[Comparator | None, ...], ...]
-
-    def matches(self, v: Version) -> bool:
-        return any(all(c is not None and c.matches(v) for c in conj)
-                   for conj in self.alternatives)
-
-
-_PARTIAL = re.compile(
-    r"^v?(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:[-+][0-9A-Za-z.+-]*)?$")
-_OPERATOR = re.compile(r"^(\^|~>?|>=|<=|>|<|=)?(.*)$")
-
-
-def _partial(text: str) -> tuple[int, ...]:
-    """The leading numeric components of a possibly partial version: "0.8" -> (0, 8),
-    "0.8.x" -> (0, 8), "*" -> ().  Anything after a wildcard is ignored."""
-    m = _PARTIAL.match(text)
-    if not m:
-        raise ValueError(f"not a version: {text!r}")
-    parts: list[int] = []
-    for group in m.groups():
-        if group is None or group in "xX*":
-            break
-        parts.append(int(group))
-    return tuple(parts)
-
-
-def _pad(parts: tuple[int, ...]) -> Version:
-    full = parts + (0,) * (3 - len(parts))
-    return (full[0], full[1], full[2])
-
-
-def _bump(parts: tuple[int, ...]) -> Version:
-    """The first version above every version that starts with `parts` ((0, 8) -> 0.9.0)."""
-    if len(parts) == 1:
-        return (parts[0] + 1, 0, 0)
-    if len(parts) == 2:
-        return (parts[0], parts[1] + 1, 0)
-    return (parts[0], parts[1], parts[2] + 1)
-
-
-def _comparators(op: str, parts: tuple[int, ...]) -> list[Comparator | None]:
-    """One operator applied to a possibly partial version, desugared into plain comparators."""
-    n = len(parts)
-    if op == "^":
-        if n == 0:
-            return []
-        major, minor, patch = _pad(parts)
-        if major > 0 or n == 1:
-            upper: Version = (major + 1, 0, 0)
-        elif minor > 0 or n == 2:
-            upper = (0, minor + 1, 0)
-        else:
-            upper = (0, 0, patch + 1)
-        return [Comparator(">=", _pad(parts)), Comparator("<", upper)]
-    if op in ("~", "~>"):
-        if n == 0:
-            return []
-        return [Comparator(">=", _pad(parts)), Comparator("<", _bump(parts[:2]))]
-    if op in ("", "="):
-        if n == 0:
-            return []
-        if n == 3:
-            return [Comparator("=", _pad(parts))]
-        return [Comparator(">=", _pad(parts)), Comparator("<", _bump(parts))]
-    if op == ">=":
-        return [Comparator(">=", _pad(parts))] if n else []
-    if op == ">":
-        if n == 0:
-            return [None]
-        return [Comparator(">", _pad(parts))] if n == 3 else [Comparator(">=", _bump(parts))]
-    if op == "<":
-        return [Comparator("<", _pad(parts))] if n else [None]
-    if op == "<=":
-        if n == 0:
-            return []
-        return [Comparator("<=", _pad(parts))] if n == 3 else [Comparator("<", _bump(parts))]
-    raise ValueError(f"unknown operator {op!r}")
-
-
-def parse_range(text: str) -> VersionRange:
-    """Parse a `pragma solidity` version range: `^0.8.0`, `~0.8.1`, `>=0.8.0 <0.9.0`, `0.8.26`,
-    `=0.8.26`, partial versions (`0.8`, `0.8.x`, `*`), hyphen ranges (`0.8.0 - 0.8.20`) and
-    `||` alternatives.  An operator may be separated from its version by spaces (`>= 0.8.0`).
-    Raises ValueError on anything else."""
-    alternatives: list[tuple[Comparator | None, ...]] = []
-    for alternative in text.split("||"):
-        tokens = alternative.split()
-        if len(tokens) == 3 and tokens[1] == "-":
-            low, high = _partial(tokens[0]), _partial(tokens[2])
-            conj = _comparators(">=", low) + _comparators("<=", high)
-            alternatives.append(tuple(conj))
-            continue
-        # glue a lone operator to the version after it: ">= 0.8.0" -> ">=0.8.0"
-        glued: list[str] = []
-        pending = ""
-        for token in tokens:
-            if re.fullmatch(r"\^|~>?|>=|<=|>|<|=", token):
-                if pending:
-                    raise ValueError(f"two operators in a row in {alternative.strip()!r}")
-                pending = token
-                continue
-            glued.append(pending + token)
-            pending = ""
-        if pending:
-            raise ValueError(f"operator {pending!r} without a version")
-        if not glued and alternative.strip() == "" and len(text.split("||")) > 1:
-            raise ValueError(f"empty alternative in {text!r}")
-        conj = []
-        for token in glued:
-            m = _OPERATOR.match(token)
-            assert m is not None  # the pattern matches every string
-            conj += _comparators(m.group(1) or "", _partial(m.group(2)))
-        alternatives.append(tuple(conj))
-    return VersionRange(text.strip(), tuple(alternatives))
-
-
-@dataclass(frozen=True)
-class Pragma:
-    """The `pragma solidity` requirement of the main file(s).  Several pragmas are a
-    conjunction; `range` is None when solc's syntax here is beyond `parse_range` (then every
-    compiler is taken to satisfy it and solc itself has the last word)."""
-
-    text: str
-    range: VersionRange | None
-    span: Span | None
-
-    def satisfied_by(self, version: str) -> bool | None:
-        v = parse_version(version)
-        if self.range is None or v is None:
-            return None
-        return self.range.matches(v)
-
-
-def _blank_comments(data: bytes) -> bytes:
-    """`data` with every comment and the inside of every string literal replaced by spaces
-    (newlines kept), so offsets are unchanged and only code is left to search for pragmas."""
-    out = bytearray(data)
-    i, n = 0, len(data)
-    while i < n:
-        c = data[i]
-        if c in (0x22, 0x27):  # " or '
-            j = i + 1
-            while j < n and data[j] != c and data[j] != 0x0A:
-                j += 2 if data[j] == 0x5C else 1
-            j = min(j, n)
-            out[i + 1:j] = b" " * (j - i - 1)
-            i = j + 1
-        elif data.startswith(b"//", i):
-            j = data.find(b"\n", i)
-            j = n if j < 0 else j
-            out[i:j] = b" " * (j - i)
-            i = j
-        elif data.startswith(b"/*", i):
-            j = data.find(b"*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                if out[k] != 0x0A:
-                    out[k] = 0x20
-            i = j
-        else:
-            i += 1
-    return bytes(out)
-
-
-_PRAGMA = re.compile(rb"\bpragma\s+solidity\b([^;]*);")
-
-
-def read_pragma(source: SourceFile) -> Pragma | None:
-    """The `pragma solidity` of one file (several pragmas: their conjunction), or None."""
-    matches = list(_PRAGMA.finditer(_blank_comments(source.data)))
-    if not matches:
-        return None
-    texts = [m.group(1).decode("utf-8", errors="replace").strip() for m in matches]
-    first = matches[0]
-    span = source.span(first.start(), first.end() - first.start())
-    return _pragma(texts, span)
-
-
-def _pragma(texts: list[str], span: Span | None) -> Pragma:
-    text = " ".join(texts)
-    try:
-        ranges = [parse_range(t) for t in texts]
-    except ValueError:
-        return Pragma(text, None, span)
-    if len(ranges) == 1:
-        return Pragma(text, ranges[0], span)
-    # conjunction of several pragmas: every combination of their alternatives
-    combined: list[tuple[Comparator | None, ...]] = [()]
-    for r in ranges:
-        combined = [a + b for a in combined for b in r.alternatives]
-    return Pragma(text, VersionRange(text, tuple(combined)), span)
-
-
-def _combined_pragma(sources: Iterable[SourceFile]) -> Pragma | None:
-    texts: list[str] = []
-    span: Span | None = None
-    for source in sources:
-        p = read_pragma(source)
-        if p is not None:
-            texts.append(p.text)
-            span = span or p.span
-    return _pragma(texts, span) if texts else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -653,208 +425,6 @@ def discovery_report(main_file: str | None, solc_path: str | None = None) -> lis
 
 
 # ---------------------------------------------------------------------------------------------
-# Project layout: base path, include paths, Foundry remappings
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where imports are looked up.  Paths are absolute; `remappings` are in solc's
-    `[context:]prefix=target` form with targets relative to the base path where possible."""
-
-    root: str | None
-    base_path: str
-    include_paths: tuple[str, ...]
-    remappings: tuple[str, ...]
-    remapping_files: tuple[str, ...] = field(default=())
-
-    @property
-    def roots(self) -> tuple[str, ...]:
-        """Directories a relative source unit name is looked up in, in solc's order."""
-        return (self.base_path,) + tuple(p for p in self.include_paths if p != self.base_path)
-
-
-def find_project_root(start: str) -> str | None:
-    """The nearest directory at or above `start` holding `foundry.toml` or `.git`."""
-    d = os.path.abspath(start)
-    while True:
-        if os.path.isfile(os.path.join(d, "foundry.toml")) or \
-                os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
-
-
-def _within(path: str, root: str) -> bool:
-    try:
-        return os.path.commonpath([path, root]) == root
-    except ValueError:
-        return False
-
-
-def unit_name(abs_path: str, roots: Iterable[str]) -> str:
-    """solc's source unit name of a file: relative to the first root that contains it, else
-    the absolute path (forward slashes either way), as solc's CLI strips base/include paths."""
-    for root in roots:
-        if _within(abs_path, root):
-            rel = os.path.relpath(abs_path, root)
-            return "" if rel == "." else rel.replace(os.sep, "/")
-    return abs_path.replace(os.sep, "/")
-
-
-def _toml_remappings(path: str, text: str) -> list[str]:
-    """`remappings` under `[profile.default]` of a foundry.toml."""
-    try:
-        import tomllib  # Python 3.11+
-    except ImportError:  # pragma: no cover - Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[import-not-found,no-redef]
-        except ImportError:
-            return _toml_remappings_fallback(text)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(Span.point(path, 1, 1), f"cannot parse foundry.toml: {exc}",
-                         "input:foundry.toml") from None
-    entries = data.get("profile", {}).get("default", {}).get("remappings", [])
-    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
-        raise InputError(Span.point(path, 1, 1),
-                         "foundry.toml: `remappings` must be a list of strings",
-                         "input:foundry.toml")
-    return list(entries)
-
-
-def _toml_remappings_fallback(text: str) -> list[str]:
-    """Enough TOML for `remappings = [...]` in `[profile.default]`, for Python 3.10 without
-    tomli: the section's lines up to the next table header, then the quoted strings of the
-    array (which may span lines)."""
-    section: list[str] = []
-    inside = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if re.match(r"^\[[^\]]*\]\s*(#.*)?$", stripped):
-            inside = re.match(r"^\[\s*profile\s*\.\s*default\s*\]", stripped) is not None
-            continue
-        if inside:
-            section.append(line.split("#", 1)[0] if '"' not in line and "'" not in line else line)
-    m = re.search(r"(?m)^\s*remappings\s*=\s*\[(.*?)\]", "\n".join(section), re.S)
-    if not m:
-        return []
-    return [a if a else b for a, b in re.findall(r'"([^"]*)"|\'([^\']*)\'', m.group(1))]
-
-
-def _rebase(value: str, config_dir: str, roots: tuple[str, ...]) -> str:
-    """A remapping context or target written relative to its config file's directory, made
-    relative to the base path (or an include path) when below it, else absolute."""
-    if value == "" or os.path.isabs(value):
-        return value
-    trailing = value.endswith("/")
-    abs_path = os.path.normpath(os.path.join(config_dir, value))
-    rebased = unit_name(abs_path, roots)
-    if trailing and rebased and not rebased.endswith("/"):
-        rebased += "/"
-    return rebased
-
-
-def _parse_remapping(entry: str, config_dir: str, roots: tuple[str, ...], where: Span) -> str:
-    if "=" not in entry:
-        raise InputError(where, f"invalid remapping '{entry}' (expected [context:]prefix=target)",
-                         "input:remapping")
-    lhs, target = entry.split("=", 1)
-    context, colon, prefix = lhs.partition(":")
-    if not colon:
-        context, prefix = "", lhs
-    context = _rebase(context, config_dir, roots)
-    target = _rebase(target, config_dir, roots)
-    return f"{context}:{prefix}={target}" if context else f"{prefix}={target}"
-
-
-def load_remappings(start: str, root: str | None,
-                    roots: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Remappings from `remappings.txt` and `foundry.toml` in `start` and each parent up to the
-    project root (only `start` without a root).  Farther files come first, so that for equal
-    prefixes a nearer file wins (solc takes the last of equally long prefixes); within a
-    directory foundry.toml comes after remappings.txt."""
-    dirs: list[str] = []
-    d = os.path.abspath(start)
-    while True:
-        dirs.append(d)
-        if root is None or d == root or os.path.dirname(d) == d:
-            break
-        d = os.path.dirname(d)
-    remappings: list[str] = []
-    files: list[str] = []
-    for d in reversed(dirs):
-        txt = os.path.join(d, "remappings.txt")
-        if os.path.isfile(txt):
-            files.append(txt)
-            with open(txt, encoding="utf-8") as fh:
-                for lineno, line in enumerate(fh, 1):
-                    entry = line.strip()
-                    if entry and not entry.startswith("#"):
-                        remappings.append(_parse_remapping(entry, d, roots,
-                                                           Span.point(txt, lineno, 1)))
-        toml = os.path.join(d, "foundry.toml")
-        if os.path.isfile(toml):
-            with open(toml, encoding="utf-8") as fh:
-                entries = _toml_remappings(toml, fh.read())
-            if entries:
-                files.append(toml)
-            remappings += [_parse_remapping(e.strip(), d, roots, Span.point(toml, 1, 1))
-                           for e in entries if e.strip()]
-    unique = list(dict.fromkeys(remappings))
-    return unique, files
-
-
-def default_base_path(main_file: str, root: str | None) -> str:
-    """The project root; without one, the working directory when the file is below it (as
-    solc's CLI resolves names), so that `import "../x.sol"` still reaches up; else the file's
-    directory."""
-    if root is not None:
-        return root
-    start = os.path.dirname(os.path.abspath(main_file))
-    cwd = os.getcwd()
-    return cwd if _within(start, cwd) else start
-
-
-def resolve_project(main_file: str, base_path: str | None = None,
-                    include_paths: tuple[str, ...] = ()) -> Project:
-    """Base path (given, else `default_base_path`), include paths and remappings for
-    compiling `main_file`."""
-    start = os.path.dirname(os.path.abspath(main_file))
-    root = find_project_root(start)
-    base = os.path.abspath(base_path) if base_path else default_base_path(main_file, root)
-    includes = tuple(os.path.abspath(p) for p in include_paths)
-    roots = (base,) + tuple(p for p in includes if p != base)
-    remappings, files = load_remappings(start, root, roots)
-    return Project(root, base, includes, tuple(remappings), tuple(files))
-
-
-def resolve_unit(unit: str, roots: Iterable[str]) -> str | None:
-    """The file a source unit name stands for, as solc's host filesystem loader (and our
-    solcjs driver) find it: absolute names as they are, others in the base path, then the
-    include paths."""
-    if os.path.isabs(unit):
-        return unit if os.path.isfile(unit) else None
-    for root in roots:
-        candidate = os.path.join(root, unit)
-        if os.path.isfile(candidate):
-            return candidate
-    return None
-
-
-def _display_path(path: str) -> str:
-    """How an imported file is named in messages: relative to the working directory when
-    below it, else absolute."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
-
-
-# ---------------------------------------------------------------------------------------------
 # solcjs
 
 _DRIVER_JS = r"""// Written by vecverify (frontends/solidity/compiler.py); rewritten when it differs.
@@ -958,6 +528,16 @@ def _solcjs_loads(compiler: Compiler) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Compiling
+
+
+def _display_path(path: str) -> str:
+    """How an imported file is named in messages: relative to the working directory when
+    below it, else absolute."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
 
 
 def _read_main(path: str) -> bytes:

@@ -290,7 +290,6 @@ class Lowerer:
                     Underflow, span, f"value of {text} may not fit in {dst} (underflow)", d))]
 
     def call(self, s: A.CallStmt) -> Stmts:
-        tm = self.tm
         callee = s.fn
         assert callee is not None and self.fn is not None
         pre: Stmts = []

@@ -45,13 +45,13 @@ QUANTIFIER_FREE_PLAN: tuple[Attempt, ...] = (
     Attempt("plain", {"seq-array": "lazy"}, SAT, 1.0, "ext-models"),
 )
 QUANTIFIED_PLAN: tuple[Attempt, ...] = (
-    Attempt("plain", {}, SAT_UNSAT, 0.1, "base"),
-    Attempt("plain", {"mbqi": "true", "seq-array": "lazy"}, SAT, 0.1, "mbqi-ext-models"),
-    Attempt("plain", {"mbqi": "true", "arrays-exp": "true"}, SAT, 0.1, "mbqi-arrays-models"),
-    Attempt("boxed", {"seq-array": "lazy"}, UNSAT, 0.3, "boxed-ext"),
-    Attempt("boxed", {"seq-array": "lazy", "full-saturate-quant": "true"}, UNSAT, 0.35,
+    Attempt("plain", {}, SAT_UNSAT, 0.05, "base"),
+    Attempt("plain", {"mbqi": "true", "seq-array": "lazy"}, SAT, 0.05, "mbqi-ext-models"),
+    Attempt("plain", {"mbqi": "true", "arrays-exp": "true"}, SAT, 0.05, "mbqi-arrays-models"),
+    Attempt("boxed", {"seq-array": "lazy", "full-saturate-quant": "true"}, UNSAT, 0.4,
             "boxed-ext-saturate"),
     Attempt("boxed", {"full-saturate-quant": "true"}, UNSAT, 0.5, "boxed-base-saturate"),
+    Attempt("boxed", {"seq-array": "lazy"}, UNSAT, 0.4, "boxed-ext"),
     Attempt("plain", {"fmf-bound": "true"}, SAT_UNSAT, 0.5, "fmf-bound"),
     Attempt("plain", {"mbqi": "true"}, SAT_UNSAT, 1.0, "mbqi"),
 )
