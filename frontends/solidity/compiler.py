@@ -46,7 +46,6 @@ from .cache import CACHE_ENV, OutputCache, cache_dir, output_key, sha256_json, s
 from .pragma import Pragma, VersionRange, _combined_pragma, parse_range, parse_version, \
     read_pragma
 from .project import Project, resolve_project, resolve_unit, unit_name
-from .project import _toml_remappings_fallback as _toml_remappings_fallback  # tests use it
 from .source import SourceFile
 
 SOLC_ENV = "VECVERIFY_SOLC"

@@ -24,6 +24,7 @@ from vecverify import commands
 from vecverify.errors import InputError, Span
 from vecverify.frontends.solidity import cache as solc_cache
 from vecverify.frontends.solidity import compiler as C
+from vecverify.frontends.solidity import project
 from vecverify.frontends.solidity.source import SourceFile
 
 # Where the real solcjs lives, read before any test points VECVERIFY_CACHE elsewhere.
@@ -389,7 +390,7 @@ def test_a_bad_remapping_is_an_input_error_at_its_line(tmp_path: Path) -> None:
 def test_toml_fallback_parser_reads_remappings() -> None:
     text = ('[profile.default]\nsrc = "src"\nremappings = [\n  "a/=lib/a/", # first\n'
             "  'b/=lib/b/',\n]\n[profile.ci]\nremappings = [\"c/=lib/c/\"]\n")
-    assert C._toml_remappings_fallback(text) == ["a/=lib/a/", "b/=lib/b/"]
+    assert project._toml_remappings_fallback(text) == ["a/=lib/a/", "b/=lib/b/"]
 
 
 def test_unit_names_are_relative_to_the_first_root_that_holds_the_file(tmp_path: Path) -> None:
