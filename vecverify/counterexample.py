@@ -14,7 +14,7 @@ from vecverify.drivers import SolverResult
 from vecverify.encoders import Script
 from vecverify.terms import TermManager, substitute
 from vecverify.terms.evaluate import Evaluator, NotEvaluable
-from vecverify.values import to_json
+from vecverify.values import ArrayValue, to_json
 from vecverify.vcgen import VC
 
 INPUT_ROLES = ("param", "mut_param")
@@ -40,6 +40,9 @@ def validate(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> V
             for label, body in vc.definitions:
                 ev.define(label.name, ev.value(body))
             if ev.value(vc.formula) is True:
+                unreachable = _sum_mismatch(vc, ev)
+                if unreachable:
+                    return Validation(False, unreachable, None)
                 return Validation(True, "", _describe(tm, vc, ev))
             failure = ("the solver's model does not violate the check when evaluated "
                        "(solver model bug)")
@@ -49,6 +52,26 @@ def validate(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> V
         if ev.oob is None or len(ev.oob) == len(probes):
             break                    # no free out-of-bounds point: another try changes nothing
     return Validation(False, failure, None)
+
+
+def _sum_mismatch(vc: VC, ev: Evaluator) -> str:
+    """Why the model's entry state is unreachable, or "" (a ghost sum must equal the sum of
+    its collection, as it does after every write)."""
+    for ghost, collection in vc.sum_ghosts:
+        try:
+            g, c = ev.value(ghost), ev.value(collection)
+        except NotEvaluable:
+            return "the solver's model could not be checked against a tracked sum"
+        if isinstance(c, tuple):
+            actual: Any = sum(c)  # type: ignore[arg-type]
+        elif isinstance(c, ArrayValue) and c.default == 0:
+            actual = sum(v for _, v in c.entries)  # type: ignore[misc]
+        else:
+            actual = None
+        if actual != g:
+            return ("the solver's model starts from a state the contract cannot reach "
+                    f"(a tracked sum is {g}, its elements add up to {actual})")
+    return ""
 
 
 def _describe(tm: TermManager, vc: VC, ev: Evaluator) -> dict[str, Any]:

@@ -119,15 +119,20 @@ class CallLowering:
         place, ty = self.place_of(arr_e, pre)
         assert isinstance(ty, ArrayType)
         cur = self.read_place(place, pre)
+        ghost = self.cl.sums.get(place.root) if not place.steps else None
         if member == "push":
             elem = self.expr(args[0], pre)[0] if args else self.b.default(ty.base)
-            pre += self.write_place(place, self.b.push(cur, elem))
+            total = tm.add(ghost, elem[()]) if ghost is not None else None
+            pre += self.write_place(place, self.b.push(cur, elem), total)
             return [] if args else [(elem, ty.base)]
         n = self.b.length(cur)
         pre.append(Assert(tm.lt(tm.int(0), n), self.check(
             PopEmpty, e, f"pop may be applied to an empty array: {self.text(arr_e)}",
             ((f"{self.text(arr_e)}.length", n),))))
-        pre += self.write_place(place, self.b.pop(cur))
+        total = None
+        if ghost is not None:
+            total = tm.sub(ghost, self.b.index(cur, ty, tm.sub(n, tm.int(1)))[()])
+        pre += self.write_place(place, self.b.pop(cur), total)
         return []
 
     def internal_call(self, fn: Node, args: list[Node], e: Node, pre: Stmts

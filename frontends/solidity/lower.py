@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from vecverify.errors import Span
 from vecverify.ir import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue,
-                          Invariant, Loop, Return, Stmt, VarInfo)
+                          Invariant, Loop, ParAssign, Return, Stmt, VarInfo)
 from vecverify.obligations import (DivisionByZero, IndexOutOfBounds, LoopInvariantEntry,
                                    LoopInvariantPreserved, Obligation, Overflow, Underflow)
 from vecverify.terms import Term, TermManager
@@ -192,8 +192,12 @@ class FunctionLowerer(CallLowering):
                 cur = self.b.member(cur, step[1])
         return cur
 
-    def write_place(self, place: Place, value: Bundle) -> Stmts:
-        """Assign through a place: rebuild the root from the inside out."""
+    def write_place(self, place: Place, value: Bundle, sum_update: Term | None = None
+                    ) -> Stmts:
+        """Assign through a place: rebuild the root from the inside out.  A state variable
+        summed in the annotations (`__verifier_sum_uint(v)`) has a ghost sum that changes in
+        the same step: by the element's difference, or to `sum_update` for whole-array
+        writes (push, pop, delete)."""
         chain = [self.root_bundle(place.root)]
         for step in place.steps[:-1] if place.steps else []:
             chain.append(self.read_place(Place(place.root, place.steps[:len(chain)]), []))
@@ -206,7 +210,17 @@ class FunctionLowerer(CallLowering):
             else:
                 new = self.b.with_member(outer, step[1], new)
         root = self.root_bundle(place.root)
-        return [assign_bundle(root, new)]
+        pairs = [(root[p], new[p]) for p in root]
+        ghost = self.cl.sums.get(place.root)
+        if ghost is not None:
+            if sum_update is None:
+                if len(place.steps) != 1 or place.steps[0][0] not in ("index", "key"):
+                    raise Unsupported(None, "a write to a summed variable other than to one "
+                                      "element, push, pop or delete")
+                old_elem = self.read_place(place, [])[()]
+                sum_update = self.tm.add(self.tm.sub(ghost, old_elem), value[()])
+            pairs.append((ghost, sum_update))
+        return [ParAssign(tuple(pairs))]
 
     def bounds_check(self, arr: Bundle, idx: Term, e: Node) -> Assert:
         tm = self.tm
@@ -354,7 +368,8 @@ class FunctionLowerer(CallLowering):
             return {(): tm.not_(self.value(e["subExpression"], pre))}, BOOL_T
         if op == "delete":
             place, ty = self.place_of(e["subExpression"], pre)
-            pre += self.write_place(place, self.b.default(ty))
+            whole = tm.int(0) if not place.steps else None
+            pre += self.write_place(place, self.b.default(ty), whole)
             return {}, ty
         if op in ("++", "--"):
             place, ty = self.place_of(e["subExpression"], pre)

@@ -10,6 +10,7 @@ first), its body, and must establish the contract invariants.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vecverify.errors import InputError, Span
@@ -23,10 +24,11 @@ from .annotations import annotations_of, loop_annotations
 from .lower import FunctionLowerer, Stmts, Var
 from .model import Contract, Node
 from .specs import SpecLowerer
-from .types import (ADDRESS, ArrayType, Bundle, Bundles, MappingType, SolType, Unsupported,
-                    assign_bundle)
+from .types import (ADDRESS, UINT256, ArrayType, Bundle, Bundles, IntType, MappingType,
+                    SolType, Unsupported, assign_bundle)
 
 PUBLIC = ("public", "external")
+_SUM = re.compile(r"__verifier_sum_u?int\s*\(\s*([A-Za-z_$][A-Za-z0-9_$]*)\s*\)")
 
 
 class ContractLowering:
@@ -47,6 +49,36 @@ class ContractLowering:
             self.state_by_name[d["name"]] = var
         self._ann: dict[int, list[Any]] = {}
         self._this = tm.var("this", INT)
+        self.sums = self.summed_variables()
+
+    def summed_variables(self) -> dict[int, Term]:
+        """A ghost `sum.<v>` for every state array or mapping of integers that an annotation
+        sums (`__verifier_sum_uint(v)`), as solc-verify does: it is updated at every write to
+        `v`, so it equals the sum in every state the contract can reach."""
+        names: set[str] = set()
+        for source in {id(src): src for src in self.prog.sources.values()}.values():
+            names |= set(_SUM.findall(source.data.decode("utf-8", errors="replace")))
+        out: dict[int, Term] = {}
+        for d in self.state_nodes:
+            if d["name"] not in names:
+                continue
+            ty = self.state_vars[d["id"]].ty
+            elem = ty.base if isinstance(ty, ArrayType) else (
+                ty.value if isinstance(ty, MappingType) else None)
+            if isinstance(elem, IntType):
+                out[d["id"]] = self.tm.var(f"sum.{d['name']}", INT)
+        return out
+
+    def sum_infos(self) -> list[VarInfo]:
+        out = []
+        for decl_id, ghost in self.sums.items():
+            d = self.state_var_decl(decl_id)
+            ty = self.state_vars[decl_id].ty
+            elem = ty.base if isinstance(ty, ArrayType) else ty.value  # type: ignore[attr-defined]
+            wf = self.tm.le(self.tm.int(0), ghost) if not elem.signed else None
+            out.append(VarInfo(ghost, f"__verifier_sum({d['name'] if d else '?'})", "storage",
+                               "int", wf))
+        return out
 
     # -- queries used by the function lowerer ---------------------------------------------
     def state_var(self, decl_id: int, node: Node) -> Var:
@@ -56,6 +88,9 @@ class ContractLowering:
 
     def state_var_decl(self, decl_id: int) -> Node | None:
         return next((d for d in self.state_nodes if d["id"] == decl_id), None)
+
+    def state_decl_by_name(self, name: str) -> Node | None:
+        return next((d for d in self.state_nodes if d["name"] == name), None)
 
     def constant_by_name(self, name: str) -> Node | None:
         return next((c for c in self.contract.constants().values() if c["name"] == name), None)
@@ -116,6 +151,7 @@ class ContractLowering:
         for d in self.state_nodes:
             var = self.state_vars[d["id"]]
             fl.add_infos(var.bundle, d["name"], var.ty, "storage")  # type: ignore[arg-type]
+        fl.infos += self.sum_infos()
         params = f["parameters"]["parameters"]
         for p in params:
             if p.get("storageLocation") == "storage":
@@ -132,6 +168,7 @@ class ContractLowering:
         # values on entry, for __verifier_old_*
         leaves = [t for d in self.state_nodes for t in self.state_vars[d["id"]].bundle.values()]  # type: ignore[union-attr]
         leaves += [t for p in params for t in fl.vars[p["id"]].bundle.values()]  # type: ignore[union-attr]
+        leaves += list(self.sums.values())
         for leaf in leaves:
             old = tm.var(f"{leaf.name}.old", leaf.sort)
             fl.old[leaf] = old
@@ -163,7 +200,9 @@ class ContractLowering:
                     f"contract invariant may not hold after {name}: {a.text}"), keep=False))
         epilogue += self.modifies_checks(fl, anns, name)
         whole = Block((*prologue, ReturnScope(body), *epilogue))
-        return Procedure(name, self.prog.span(f), tuple(fl.infos), whole)
+        sums = tuple((ghost, self.state_vars[d].bundle[()])  # type: ignore[index]
+                     for d, ghost in self.sums.items())
+        return Procedure(name, self.prog.span(f), tuple(fl.infos), whole, (), sums)
 
     def constructor_prologue(self, fl: FunctionLowerer, ctor: Node) -> Stmts:
         """Default storage, then initialisers and base constructors, base first."""
@@ -171,6 +210,7 @@ class ContractLowering:
         for d in self.state_nodes:
             var = self.state_vars[d["id"]]
             out.append(assign_bundle(var.bundle, self.bundles.default(var.ty)))  # type: ignore[arg-type]
+        out += [Assign(ghost, self.tm.int(0)) for ghost in self.sums.values()]
         args = self.base_constructor_args(ctor)
         for c in reversed(self.contract.bases):
             for d in c.get("nodes", []):
@@ -294,6 +334,10 @@ class ContractLowering:
             snap = fl.ghost(f"{d['name']}.before", var.ty)
             pre.append(assign_bundle(snap, var.bundle))  # type: ignore[arg-type]
             old.update({x: snap[p] for p, x in var.bundle.items()})  # type: ignore[union-attr]
+        for ghost in self.sums.values():
+            snap_sum = fl.ghost(f"{ghost.name}.before", UINT256)[()]
+            pre.append(Assign(snap_sum, ghost))
+            old[ghost] = snap_sum
         targets = self.havoc_targets(fn, anns)
         for arg in e.get("arguments", []):              # memory arrays are passed by reference
             if fl.is_memory_ref(arg):
@@ -325,5 +369,8 @@ class ContractLowering:
             var = self.state_by_name.get(name)
             if var is not None:
                 out += list(var.bundle.values())  # type: ignore[union-attr]
+                decl = next(d for d in self.state_nodes if d["name"] == name)
+                if decl["id"] in self.sums:
+                    out.append(self.sums[decl["id"]])
         return out
 

@@ -134,7 +134,13 @@ class SpecLowerer:
             b, t = self.expr(e.args[0])
             return {p: substitute(self.tm, x, self.old) for p, x in b.items()}, t
         if name is not None and name.startswith("__verifier_sum_"):
-            raise Unsupported(None, f"{name} in an annotation")
+            arg = e.args[0] if len(e.args) == 1 else None
+            var = self.fl.cl.state_by_name.get(arg.name) if isinstance(arg, S.Ident) else None
+            decl = self.fl.cl.state_decl_by_name(arg.name) if var is not None else None
+            if decl is None or decl["id"] not in self.fl.cl.sums:
+                raise InputError(e.span, f"{name} takes a state array or mapping of integers",
+                                 "annotation.type")
+            return {(): self.fl.cl.sums[decl["id"]]}, INT_T
         if name is not None:
             target = elementary(name)
             if target is not None and len(e.args) == 1:        # a conversion like uint(x)

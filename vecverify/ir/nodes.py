@@ -151,6 +151,9 @@ class Procedure:
     variables: tuple[VarInfo, ...]
     body: Stmt
     notes: tuple[str, ...] = field(default=())
+    # (ghost, collection): in a reachable state the ghost equals the sum of the collection's
+    # elements; a counterexample whose entry state breaks this is not shown
+    sum_ghosts: tuple[tuple[Term, Term], ...] = field(default=())
 
     def info(self) -> dict[Term, VarInfo]:
         return {v.term: v for v in self.variables}

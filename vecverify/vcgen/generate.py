@@ -241,8 +241,9 @@ class _Generator:
             defs = tuple((lab, label_defs[lab]) for lab in sorted(needed, key=order.__getitem__))
             at_entry = tuple((self.info[v], t) for v, t in self.entry.items())
             at_check = tuple((self.info[v], t) for v, t in env.items())
+            sums = tuple((self.entry[g], self.entry[c]) for g, c in self.proc.sum_ghosts)
             out.append(VC(self.proc.name, check, defs, formula, at_entry, at_check,
-                          self.proc.notes))
+                          self.proc.notes, sums))
         return out
 
 

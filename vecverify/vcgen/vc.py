@@ -22,3 +22,4 @@ class VC:
     at_entry: tuple[tuple[VarInfo, Term], ...]
     at_check: tuple[tuple[VarInfo, Term], ...]
     notes: tuple[str, ...] = ()
+    sum_ghosts: tuple[tuple[Term, Term], ...] = ()      # entry versions, see Procedure
