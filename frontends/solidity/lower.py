@@ -273,7 +273,7 @@ class FunctionLowerer(CallLowering):
 
     def x_Identifier(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
         decl_id = e.get("referencedDeclaration")
-        const = self.contract.constants().get(decl_id) if decl_id is not None else None
+        const = self.cl.constants.get(decl_id) if decl_id is not None else None
         if const is not None:
             ts = const.get("typeDescriptions", {}).get("typeString", "")
             init = const.get("value")

@@ -42,6 +42,7 @@ class ContractLowering:
         self.state_vars: dict[int, Var] = {}
         self.state_by_name: dict[str, Var] = {}
         self.state_nodes = contract.state_variables()
+        self.constants = contract.constants()
         for d in self.state_nodes:
             ty = self.prog.type_of_decl(d)
             var = Var(ty, self.bundles.vars(d["name"], ty))
@@ -93,7 +94,7 @@ class ContractLowering:
         return next((d for d in self.state_nodes if d["name"] == name), None)
 
     def constant_by_name(self, name: str) -> Node | None:
-        return next((c for c in self.contract.constants().values() if c["name"] == name), None)
+        return next((c for c in self.constants.values() if c["name"] == name), None)
 
     def this_address(self, fl: FunctionLowerer) -> Term:
         if self._this not in {i.term for i in fl.infos}:

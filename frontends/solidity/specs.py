@@ -14,8 +14,10 @@ from vecverify.errors import InputError
 from vecverify.terms import Term, TermManager, substitute
 
 from . import spec_ast as S
-from .types import (ADDRESS, BOOL_T, UINT256, ArrayType, Bundle, BoolType, IntType,
+from .types import (BOOL_T, UINT256, ArrayType, Bundle, BoolType, IntType,
                     MappingType, SolType, StructType, Unsupported, elementary, leaf_sorts)
+
+from .lower import ENV_INPUTS
 
 if TYPE_CHECKING:
     from .lower import FunctionLowerer
@@ -111,8 +113,8 @@ class SpecLowerer:
 
     def member(self, e: Any) -> Typed:
         inner = e.expr
-        if isinstance(inner, S.Ident) and (inner.name, e.name) in _ENV:
-            return {(): self.fl.env_input((inner.name, e.name))}, _ENV[(inner.name, e.name)]
+        if isinstance(inner, S.Ident) and (inner.name, e.name) in ENV_INPUTS:
+            return {(): self.fl.env_input((inner.name, e.name))}, ENV_INPUTS[(inner.name, e.name)]
         base, bt = self.expr(inner)
         if e.name == "length" and isinstance(bt, ArrayType):
             if bt.length is not None:
@@ -194,6 +196,3 @@ class SpecLowerer:
             return {(): tm.forall(bvars, tm.implies(tm.and_(*guards), body))}, BOOL_T
         return {(): tm.exists(bvars, tm.and_(*guards, body))}, BOOL_T
 
-
-_ENV = {("msg", "sender"): ADDRESS, ("msg", "value"): UINT256, ("block", "timestamp"): UINT256,
-        ("block", "number"): UINT256, ("tx", "origin"): ADDRESS}
