@@ -73,6 +73,19 @@ def smt2(files: tuple[str, ...], out_dir: str | None, solc: str | None, base_pat
 
 
 @cli.command()
+@click.argument("file")
+@click.option("--solver", type=click.Choice(["cvc5", "python"]), default="cvc5",
+              show_default=True, help="Decision procedure (python: not implemented yet).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Solver time limit per check-sat, in seconds.")
+@click.option("--stats", is_flag=True, help="Print the time of each check-sat to stderr.")
+def smt(file: str, solver: str, timeout: float, stats: bool) -> None:
+    """Answer the SMT-LIB 2.6 script FILE like a solver (sat/unsat/unknown per check-sat,
+    get-model, get-value); exits 0 whatever the answers, 3 on malformed input."""
+    sys.exit(commands.smt(file, solver, timeout, sys.stdout, sys.stderr, stats))
+
+
+@cli.command()
 @click.argument("file", required=False)
 @click.option("--solc", "solc_path", default=None, metavar="PATH",
               help="The Solidity compiler to check (as `--solc` elsewhere).")

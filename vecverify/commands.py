@@ -103,3 +103,145 @@ def list_checks(out: TextIO) -> int:
     for kind, cls in sorted(REGISTRY.items()):
         out.write(f"{kind:26} {cls.short}\n")
     return 0
+
+
+def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
+        stats: bool = False) -> int:
+    """Answer an SMT-LIB script like a solver: `sat`/`unsat`/`unknown` per check-sat (push/pop
+    respected), models for `get-model`/`get-value`.  Exit 0 whatever the answers, 3 on
+    malformed input or a bad option."""
+    import time
+
+    from vecverify.drivers import SolverResult, SolverTask, run_tasks
+    from vecverify.drivers.registry import factory
+    from vecverify.theories.smtlib import read_file
+    from vecverify.theories.smtlib.encode import encode
+
+    if solver == "python":
+        err.write("error: python solver not implemented yet (use --solver cvc5)\n")
+        return EXIT_INPUT
+    try:
+        make = factory(solver)
+        script = read_file(path)
+    except InputError as exc:
+        err.write(exc.render() + "\n")
+        return EXIT_INPUT
+
+    # pass 1: the assertion stack at every check-sat
+    frames: list[list] = [[]]            # per scope: assertion commands
+    consts: list[list] = [[]]            # per scope: declared constants (terms)
+    checks: list[tuple] = []             # (assertions, constants, unsupported reason)
+    for cmd in script.commands:
+        if cmd.kind == "assert":
+            frames[-1].append(cmd)
+        elif cmd.kind in ("declare-fun", "declare-const") and cmd.term is not None:
+            consts[-1].append(cmd.term)
+        elif cmd.kind == "push":
+            frames += [[] for _ in range(cmd.n)]
+            consts += [[] for _ in range(cmd.n)]
+        elif cmd.kind == "pop":
+            del frames[len(frames) - cmd.n:]
+            del consts[len(consts) - cmd.n:]
+        elif cmd.kind == "reset":
+            frames, consts = [[]], [[]]
+        elif cmd.kind == "reset-assertions":
+            frames, consts = [[]], [consts[0]]
+        elif cmd.kind == "check-sat":
+            stack = [c for fr in frames for c in fr]
+            bad = cmd.unsupported or next((c.unsupported for c in stack if c.unsupported), None)
+            terms = [c.term for c in stack if c.term is not None] + list(cmd.terms)
+            checks.append((terms, [c for fr in consts for c in fr],
+                           bad.reason if bad else ""))
+        elif cmd.kind == "exit":
+            break
+
+    # pass 2: solve the supported ones
+    tasks, where = [], []
+    for k, (terms, declared, reason) in enumerate(checks):
+        if not reason:
+            text, quantified = encode(script.tm, terms, declared)
+            tasks.append(SolverTask(text, timeout_s=timeout, quantified=quantified))
+            where.append(k)
+    results: list[SolverResult] = [SolverResult("unknown", reason, solver=solver)
+                                   for _, _, reason in checks]
+    started = time.monotonic()
+    for k, res in zip(where, run_tasks(tasks, make, jobs=1, solver_name=solver)):
+        results[k] = res
+    wall = time.monotonic() - started
+
+    # pass 3: answer every command in order
+    n_check = -1
+    last: SolverResult | None = None
+    for cmd in script.commands:
+        if cmd.kind == "check-sat":
+            n_check += 1
+            last = results[n_check]
+            out.write(last.status + "\n")
+            if last.status == "unknown":
+                err.write(f"{cmd.span}: note: unknown: {last.reason or 'no reason given'}\n")
+            if stats:
+                err.write(f"stats: check-sat {n_check + 1} (line {cmd.span.line}): "
+                          f"{last.status} in {last.time_s:.3f}s\n")
+        elif cmd.kind == "get-model":
+            out.write(_smt_model(last, checks[n_check][1] if n_check >= 0 else []) + "\n")
+        elif cmd.kind == "get-value":
+            out.write(_smt_values(last, cmd) + "\n")
+        elif cmd.kind == "get-info":
+            if cmd.name == ":reason-unknown" and last is not None and last.status == "unknown":
+                reason = (last.reason or "unknown").replace('"', '""')
+                out.write(f'(:reason-unknown "{reason}")\n')
+            elif cmd.name == ":status":
+                out.write(f"(:status {script.status or 'unknown'})\n")
+            else:
+                out.write("unsupported\n")
+        elif cmd.kind == "echo":
+            out.write(cmd.value[1:-1].replace('""', '"') + "\n")
+        elif cmd.kind == "unsupported" and not cmd.name.startswith(("declare", "define")):
+            out.write("unsupported\n")
+        elif cmd.kind == "exit":
+            break
+    if stats:
+        err.write(f"stats: {len(checks)} check-sat, {len(tasks)} solved, "
+                  f"solver wall time {wall:.3f}s\n")
+    return 0
+
+
+def _smt_error(message: str) -> str:
+    return '(error "' + message.replace('"', '""') + '")'
+
+
+def _smt_model(result, declared: list) -> str:
+    from vecverify.terms.evaluate import Evaluator
+    from vecverify.terms.printer import smt_symbol
+    from vecverify.theories.smtlib.encode import value_smtlib
+
+    if result is None or result.status != "sat":
+        return _smt_error("no model: the last check-sat did not answer sat")
+    ev = Evaluator(result.model, domains=result.domains)
+    lines = ["(model"]
+    for c in declared:
+        try:
+            text = value_smtlib(ev.value(c), c.sort)
+        except Exception as exc:  # NotEvaluable, an open value: leave it out, say why
+            lines.append(f"  ; {c.name}: no value ({exc})")
+            continue
+        lines.append(f"  (define-fun {smt_symbol(c.name)} () {c.sort.smt()} {text})")
+    return "\n".join(lines) + "\n)"
+
+
+def _smt_values(result, cmd) -> str:
+    from vecverify.terms.evaluate import Evaluator
+    from vecverify.theories.smtlib.encode import value_smtlib
+
+    if cmd.unsupported is not None:
+        return _smt_error(cmd.unsupported.reason)
+    if result is None or result.status != "sat":
+        return _smt_error("no model: the last check-sat did not answer sat")
+    ev = Evaluator(result.model, domains=result.domains)
+    pairs = []
+    for text, term in zip(cmd.texts, cmd.terms):
+        try:
+            pairs.append(f"({text} {value_smtlib(ev.value(term), term.sort)})")
+        except Exception as exc:  # noqa: BLE001 - not evaluable on this model
+            return _smt_error(f"cannot evaluate {text} on the model: {exc}")
+    return "(" + " ".join(pairs) + ")"

@@ -118,6 +118,8 @@ class Cvc5Solver:
             return SolverResult("sat", solver=self.name)
         model: dict[str, Value] = {}
         for term in sm.getDeclaredTerms():
+            if term.getSort().isFunction():      # n-ary functions: lambdas, used only applied
+                continue
             model[term.getSymbol()] = to_value(solver.getValue(term))
         probes: list[Value | None] = []
         for probe in probe_texts:
