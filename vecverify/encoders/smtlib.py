@@ -11,6 +11,7 @@ whose default is not a value literal are named and defined by an axiom (`ConstAr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from vecverify.terms import (DagWalker, Op, Term, TermManager, free_vars, postorder, smt_symbol,
                              to_smtlib)
@@ -137,17 +138,9 @@ def encode(tm: TermManager, vc: VC, *, with_check_sat: bool = True) -> Script:
     probe_text = tuple(to_smtlib(consts.walk(p)) for p in probes)
     axioms = list(consts.axioms)
     quantified = bool(axioms) or any(t.op in (Op.FORALL, Op.EXISTS) for t in subterms)
-    cmds = _header(vc, [formula, *(b for _, b in defs), *axioms])
-    cmds += _declare_sorts({t.sort for t in subterms})
-    cmds += [Command(f"(declare-fun {smt_symbol(t.name)} () {t.sort.smt()})") for t in declared]
-    cmds += consts.declarations()
-    cmds += [Command(f"(define-fun {smt_symbol(lab.name)} () Bool {to_smtlib(body)})")
-             for lab, body in defs]
-    cmds += [Command(f"(assert {to_smtlib(ax)})") for ax in axioms]
-    cmds.append(Command(f"(assert {to_smtlib(formula)})"))
-    if with_check_sat:
-        cmds.append(Command("(check-sat)"))
-    return Script(tuple(cmds), declared, probes, quantified,
+    cmds = _assemble(vc, {t.sort for t in subterms}, declared, {}, consts, defs, axioms,
+                     formula, with_check_sat)
+    return Script(cmds, declared, probes, quantified,
                   _boxed_commands(tm, vc, declared, with_check_sat), probe_text)
 
 
@@ -165,10 +158,20 @@ def _boxed_commands(tm: TermManager, vc: VC, declared: tuple[Term, ...],
     sorts |= {t.sort for t in symbols}
     for args, result in boxer.functions.values():
         sorts |= {*args, result}
-    cmds = _header(vc, roots) + _declare_sorts(sorts)
+    return _assemble(vc, sorts, symbols, boxer.functions, consts, defs, axioms, formula,
+                     with_check_sat)
+
+
+def _assemble(vc: VC, sorts: set[Sort], symbols: Sequence[Term],
+              functions: dict[str, tuple[tuple[Sort, ...], Sort]], consts: "ConstArrays",
+              defs: list[tuple[Term, Term]], axioms: list[Term], formula: Term,
+              with_check_sat: bool) -> tuple[Command, ...]:
+    """The script in the order SMT-LIB needs: header, sorts, symbols, functions, named
+    constant arrays, labels, axioms, the formula (shared by the plain and boxed encodings)."""
+    cmds = _header(vc, [formula, *(b for _, b in defs), *axioms]) + _declare_sorts(sorts)
     cmds += [Command(f"(declare-fun {smt_symbol(t.name)} () {t.sort.smt()})") for t in symbols]
     cmds += [Command(f"(declare-fun {smt_symbol(name)} ({' '.join(a.smt() for a in args)}) "
-                     f"{result.smt()})") for name, (args, result) in sorted(boxer.functions.items())]
+                     f"{result.smt()})") for name, (args, result) in sorted(functions.items())]
     cmds += consts.declarations()
     cmds += [Command(f"(define-fun {smt_symbol(lab.name)} () Bool {to_smtlib(body)})")
              for lab, body in defs]
