@@ -30,7 +30,7 @@ from vecverify.ir import (Assert, Assign, Assume, Block, Check, Choice, Havoc, I
 from vecverify.obligations import (AssertCheck, DivisionByZero, IndexOutOfBounds,
                                    LoopInvariantEntry, LoopInvariantPreserved, Obligation,
                                    Overflow, PopEmpty, Postcondition, Precondition, Underflow)
-from vecverify.terms import BOOL, INT, Op, SeqSort, Sort, Term, TermManager, UninterpretedSort
+from vecverify.terms import BOOL, INT, SeqSort, Sort, Term, TermManager, UninterpretedSort
 
 from . import ast as A
 from .types import BoolT, IntT, MachineInt, Type, UninterpT, VecT
@@ -607,4 +607,4 @@ def lower(tm: TermManager, program: A.Program, text: str) -> list[Procedure]:
     return Lowerer(tm, program, Source(program.file, text)).lower_program()
 
 
-__all__ = ["lower", "sort_of", "recursive_functions", "Op"]
+__all__ = ["lower", "sort_of", "recursive_functions"]
