@@ -108,6 +108,16 @@ class Script:
     status: str | None = None          # (set-info :status ...)
     logic: str | None = None
     file: str = "<input>"
+    reader: "Reader | None" = None
+
+    def term(self, text: str) -> Term:
+        """A term in the script's final scope (e.g. a probe the caller wants evaluated)."""
+        if self.reader is None:
+            raise InternalError("script has no reader")
+        exprs = parse(text, self.file)
+        if len(exprs) != 1:
+            raise InputError(None, f"expected one term, got {len(exprs)}", "smtlib.syntax")
+        return self.reader.term(exprs[0])
 
 
 @dataclass
@@ -755,7 +765,7 @@ def read_script(text: str, file: str = "<input>", tm: TermManager | None = None)
             commands.append(cmd)
         if cmd is not None and cmd.kind == "exit":
             break
-    return Script(commands, reader.tm, reader.status, reader.logic, file)
+    return Script(commands, reader.tm, reader.status, reader.logic, file, reader)
 
 
 def read_file(path: str, tm: TermManager | None = None) -> Script:

@@ -29,6 +29,7 @@ class SolverResult:
     domains: dict[str, list[Value]] = field(default_factory=dict)
     time_s: float = 0.0
     solver: str = ""
+    stats: dict = field(default_factory=dict)     # solver-specific counters (--stats)
 
     def __post_init__(self) -> None:
         assert self.status in ("sat", "unsat", "unknown"), self.status

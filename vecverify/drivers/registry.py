@@ -16,7 +16,10 @@ def register(name: str, factory: Callable[[], Solver]) -> None:
 
 def _register_builtins() -> None:
     from .cvc5_api import Cvc5Solver
+    from .python_seq import PythonSeqSolver, python_base
     register("cvc5", Cvc5Solver)
+    register("python", PythonSeqSolver)
+    register("python-base", python_base)
 
 
 def names() -> list[str]:

@@ -130,6 +130,8 @@ class Evaluator:
             if not (0 <= i < len(s)) or j <= 0:  # type: ignore[operator, arg-type]
                 return ()
             return s[i:i + j]  # type: ignore[index, operator]
+        if op is Op.APPLY:      # an uninterpreted function: what the model says (probes)
+            return self._probe(t, env, "an uninterpreted function application")
         if op is Op.SELECT:
             return ev(a[0], env).select(ev(a[1], env))  # type: ignore[union-attr]
         if op is Op.STORE:

@@ -1,0 +1,188 @@
+"""The configuration read off a candidate model of the abstraction, and its concrete model.
+
+cvc5's model of the abstraction fixes, for every registered sequence term, an abstract value
+(its equivalence class), the value of its length, the integer values of the indices and the
+element values of the `nth` terms.  From these we build one concrete sequence per class, as in
+the paper's model construction:
+
+- a class holding `empty` is `[]`, one holding `unit(e)` is `[e]`;
+- a class holding a concatenation `a ++ r` (both parts non-empty, not cyclic) is the
+  concatenation of the parts' values (its normal form);
+- any other class is *atomic*: its value is its "write model", the element of every in-bounds
+  `nth` term on the class at its index, and in the gaps fresh elements shared by the class's
+  connected component (classes linked by `update`), so that an update agrees with its base at
+  every position nobody wrote (cvc5's `SEQ_MODEL_BASE_ELEMENT` skeletons).
+
+The solver then checks every application against these values; what disagrees is what the
+lazy rules repair.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from vecverify.terms.manager import Term
+from vecverify.terms.ops import Op
+from vecverify.terms.sorts import BOOL, INT, SeqSort, Sort, UninterpretedSort
+from vecverify.values import UValue, Value
+
+
+@dataclass(eq=False)
+class Cls:
+    """One equivalence class of sequence terms in the candidate model."""
+
+    key: Any
+    length: int
+    terms: list[Term] = field(default_factory=list)
+    empty: Term | None = None
+    unit: Term | None = None
+    cats: list[Term] = field(default_factory=list)
+    nths: list[Term] = field(default_factory=list)     # nth(s, i) with s in this class
+    definition: Term | None = None                      # the cat the value was built from
+    value: tuple | None = None
+    component: int = -1
+
+
+class Configuration:
+    """Classes, lengths and concrete values for one candidate model."""
+
+    def __init__(self, seq_terms: list[Term], values: dict[Term, Value],
+                 abstract: dict[Term, Any], rest: Callable[[Term], Term],
+                 nths: list[Term], updates: list[Term], ext: bool) -> None:
+        self.values = values          # Int/Bool/element values of non-sequence terms
+        self.rest = rest
+        self.cls_of: dict[Term, Cls] = {}
+        self.classes: dict[Any, Cls] = {}
+        for t in seq_terms:
+            key = abstract[t]
+            c = self.classes.get(key)
+            if c is None:
+                c = Cls(key, int(values[_len_key(t)]))  # type: ignore[arg-type]
+                self.classes[key] = c
+            c.terms.append(t)
+            self.cls_of[t] = c
+            if t.op is Op.SEQ_EMPTY:
+                c.empty = t
+            elif t.op is Op.SEQ_UNIT and c.unit is None:
+                c.unit = t
+            elif t.op is Op.SEQ_CONCAT:
+                c.cats.append(t)
+        for n in nths:
+            self.cls_of[n.args[0]].nths.append(n)
+        self._components(updates if ext else [])
+        self._fresh = _FreshElements(values)
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20000))
+        try:
+            for c in self.classes.values():
+                self._value(c, set())
+        finally:
+            sys.setrecursionlimit(limit)
+
+    def value(self, t: Term) -> tuple:
+        return self.cls_of[t].value  # type: ignore[return-value]
+
+    def length(self, t: Term) -> int:
+        return self.cls_of[t].length
+
+    def usable_cat(self, c: Term) -> bool:
+        """A concatenation that can define its class: both parts non-empty in the model."""
+        return (self.cls_of[c.args[0]].length > 0 and self.cls_of[self.rest(c)].length > 0)
+
+    # -- construction --------------------------------------------------------------------
+    def _components(self, updates: list[Term]) -> None:
+        parent: dict[int, int] = {}
+
+        def find(a: int) -> int:
+            while parent.get(a, a) != a:
+                parent[a] = parent.get(parent[a], parent[a])
+                a = parent[a]
+            return a
+
+        ids = {id(c): n for n, c in enumerate(self.classes.values())}
+        for y in updates:
+            a, b = find(ids[id(self.cls_of[y.args[0]])]), find(ids[id(self.cls_of[y])])
+            if a != b:
+                parent[a] = b
+        for c in self.classes.values():
+            c.component = find(ids[id(c)])
+
+    def _value(self, c: Cls, visiting: set[int]) -> tuple:
+        if c.value is not None:
+            return c.value
+        visiting.add(id(c))
+        value: tuple | None = None
+        if c.empty is not None:
+            value = ()
+        elif c.unit is not None:
+            value = (self.values[c.unit.args[0]],)
+        else:
+            for cat in c.cats:
+                a, r = self.cls_of[cat.args[0]], self.cls_of[self.rest(cat)]
+                if (a.length == 0 or r.length == 0 or id(a) in visiting or id(r) in visiting
+                        or a.length + r.length != c.length):
+                    continue
+                value = self._value(a, visiting) + self._value(r, visiting)
+                c.definition = cat
+                break
+        if value is None:
+            value = self._write_model(c)
+        visiting.discard(id(c))
+        c.value = value
+        return value
+
+    def _write_model(self, c: Cls) -> tuple:
+        written: dict[int, Value] = {}
+        for n in c.nths:
+            p = self.values[n.args[1]]
+            if 0 <= p < c.length and p not in written:  # type: ignore[operator]
+                written[p] = self.values[n]  # type: ignore[index]
+        sort = c.terms[0].sort
+        assert isinstance(sort, SeqSort)
+        return tuple(written[p] if p in written else self._fresh.get(sort.elem, c.component, p)
+                     for p in range(c.length))
+
+
+class _FreshElements:
+    """Gap elements: one per (component, position), distinct from every model value where the
+    sort has room (Int, uninterpreted sorts); Bool has none, so gaps are `false`."""
+
+    def __init__(self, values: dict[Term, Value]) -> None:
+        ints = [v for v in values.values() if isinstance(v, int) and not isinstance(v, bool)]
+        self._next_int = max([abs(v) for v in ints] + [0]) + 1000
+        self._table: dict[tuple, Value] = {}
+
+    def get(self, sort: Sort, component: int, position: int) -> Value:
+        key = (sort, component, position)
+        found = self._table.get(key)
+        if found is None:
+            if sort == INT:
+                found = self._next_int
+                self._next_int += 1
+            elif sort == BOOL:
+                found = False
+            elif isinstance(sort, UninterpretedSort):
+                found = UValue(sort.name, f"@{sort.name}_gap{len(self._table)}")
+            else:  # pragma: no cover - the abstraction refuses other element sorts
+                raise ValueError(f"no fresh element of sort {sort.smt()}")
+            self._table[key] = found
+        return found
+
+
+def _len_key(t: Term) -> Any:
+    """Where the solver stores the value of `seq.len t` in the values table."""
+    return ("len", t)
+
+
+def update_value(s: tuple, i: int, u: tuple) -> tuple:
+    if not 0 <= i < len(s):
+        return s
+    m = min(len(u), len(s) - i)
+    return s[:i] + u[:m] + s[i + m:]
+
+
+def extract_value(s: tuple, i: int, j: int) -> tuple:
+    if not 0 <= i < len(s) or j <= 0:
+        return ()
+    return s[i:i + j]

@@ -1,0 +1,395 @@
+"""The lemmas-on-demand loop: cvc5 decides the abstraction, the Python calculus refines it.
+
+1. Every input assertion is registered (each sequence term gets its eager lemmas: length facts,
+   reductions or array rules, see `rules.py`) and asserted, abstracted, into one incremental
+   cvc5 solver.
+2. cvc5 answers.  `unsat` is final: the abstraction plus valid lemmas is unsatisfiable, so is
+   the input.  `unknown` (timeout) is final too.
+3. On `sat` the configuration is read off the model (`model.py`), every application of a
+   sequence operator is checked against the concrete values, and the rules that repair what
+   disagrees add their lemmas; then back to 2.
+4. When nothing disagrees, the concrete model is evaluated against the original assertions
+   (`vecverify.terms.evaluate`, the reference semantics) and only then reported as `sat`.  A
+   model that fails there is an internal error reported as `unknown`, never as `sat`.
+
+Integer reasoning is never done in Python: the loop only reads integer values and asks cvc5
+through lemmas.  There is no termination guarantee (word equations); the deadline and the
+iteration limit answer `unknown`.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from vecverify.terms.evaluate import Evaluator, NotEvaluable
+from vecverify.terms.manager import Term, TermManager
+from vecverify.terms.ops import Op
+from vecverify.terms.sorts import SeqSort, UninterpretedSort
+from vecverify.terms.walkers import postorder
+from vecverify.values import UValue, Value
+
+from .abstraction import Abstraction, Unsupported
+from .model import Configuration, extract_value, update_value
+from .rules import Rules
+
+CALCULI = ("base", "ext")
+
+
+@dataclass
+class Stats:
+    """What one check-sat cost: refinement iterations, lemmas by rule, time on each side."""
+
+    iterations: int = 0
+    lemmas: Counter = field(default_factory=Counter)
+    cvc5_s: float = 0.0
+    python_s: float = 0.0
+    terms: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"iterations": self.iterations, "lemmas": dict(sorted(self.lemmas.items())),
+                "cvc5_s": round(self.cvc5_s, 4), "python_s": round(self.python_s, 4),
+                "terms": self.terms}
+
+    def render(self) -> str:
+        rules = ", ".join(f"{k} {v}" for k, v in sorted(self.lemmas.items())) or "none"
+        return (f"iterations {self.iterations}, lemmas {sum(self.lemmas.values())} ({rules}), "
+                f"sequence terms {self.terms}, time in cvc5 {self.cvc5_s:.3f}s, "
+                f"in Python {self.python_s:.3f}s")
+
+
+@dataclass
+class Outcome:
+    status: str                                   # sat | unsat | unknown
+    reason: str = ""
+    model: dict[str, Value] = field(default_factory=dict)
+    probes: dict[Term, Value] = field(default_factory=dict)
+    domains: dict[str, list[Value]] = field(default_factory=dict)
+    stats: Stats = field(default_factory=Stats)
+
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.model, self.probes, self.domains)
+
+
+class SeqSolver:
+    """Decides quantifier-free formulas over sequences with the BASE or EXT calculus."""
+
+    def __init__(self, tm: TermManager, calculus: str = "ext", timeout_s: float = 10.0,
+                 max_iterations: int = 100_000) -> None:
+        if calculus not in CALCULI:
+            raise ValueError(f"unknown calculus {calculus!r} (one of {', '.join(CALCULI)})")
+        self.tm = tm
+        self.ext = calculus == "ext"
+        self.timeout_s = timeout_s
+        self.max_iterations = max_iterations
+
+    # -- entry point ---------------------------------------------------------------------
+    def check(self, assertions: list[Term], declared: Iterable[Term] = ()) -> Outcome:
+        import cvc5
+        self.stats = Stats()
+        start = time.monotonic()
+        deadline = start + self.timeout_s
+        solver = cvc5.Solver()
+        solver.setOption("incremental", "true")
+        solver.setOption("produce-models", "true")
+        solver.setLogic("ALL")
+        self.solver = solver
+        self.abs = Abstraction(self.tm, solver)
+        self.rules = Rules(self.tm, self.ext, self.abs.rest)
+        self.known: set[Term] = set()
+        self.emitted: set[Term] = set()
+        self.pending: deque[tuple[str, Term]] = deque()
+        self.seq_terms: list[Term] = []
+        self.nths: list[Term] = []
+        self.updates: list[Term] = []
+        self.extracts: list[Term] = []
+        self.seq_eqs: list[Term] = []
+        self.uf_apps: list[Term] = []
+        try:
+            for a in assertions:
+                self._register(a, from_input=True)
+                solver.assertFormula(self.abs(a))
+            self._flush()
+        except Unsupported as exc:
+            return Outcome("unknown", str(exc), stats=self.stats)
+        self.stats.python_s += time.monotonic() - start
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0.01:
+                return self._unknown("timeout")
+            if self.stats.iterations >= self.max_iterations:
+                return self._unknown(f"iteration limit ({self.max_iterations}) reached")
+            self.stats.iterations += 1
+            solver.setOption("tlimit-per", str(max(1, int(remaining * 1000))))
+            t0 = time.monotonic()
+            result = solver.checkSat()
+            t1 = time.monotonic()
+            self.stats.cvc5_s += t1 - t0
+            if result.isUnsat():
+                return self._done(Outcome("unsat", stats=self.stats))
+            if result.isUnknown():
+                why = str(result.getUnknownExplanation()).rsplit(".", 1)[-1].lower()
+                return self._unknown("timeout" if why in ("timeout", "resourceout")
+                                     else f"cvc5: {why}")
+            try:
+                conf, values = self._configuration()
+                new, failures = self._refine(conf, values)
+                if new:
+                    self._flush()
+                    self.stats.python_s += time.monotonic() - t1
+                    continue
+                outcome = self._final(conf, values, assertions, declared, failures)
+            except Unsupported as exc:
+                return self._unknown(str(exc))
+            self.stats.python_s += time.monotonic() - t1
+            return self._done(outcome)
+
+    def _unknown(self, reason: str) -> Outcome:
+        return self._done(Outcome("unknown", reason, stats=self.stats))
+
+    def _done(self, outcome: Outcome) -> Outcome:
+        self.stats.terms = len(self.seq_terms)
+        outcome.stats = self.stats
+        return outcome
+
+    # -- registration and lemmas ---------------------------------------------------------
+    def _register(self, root: Term, from_input: bool = False) -> None:
+        for t in postorder(root):
+            if t in self.known:
+                continue
+            self.known.add(t)
+            self._register_node(t, from_input)
+
+    def _register_node(self, t: Term, from_input: bool) -> None:
+        rules = self.rules
+        if isinstance(t.sort, SeqSort):
+            if t.op is Op.SEQ_CONCAT:
+                self._register(self.abs.rest(t))
+            elif t.op is Op.SEQ_UPDATE:
+                self.updates.append(t)
+            elif t.op is Op.SEQ_EXTRACT:
+                self.extracts.append(t)
+            self.abs.sort(t.sort)          # refuse unsupported element sorts early
+            self.seq_terms.append(t)
+            for lemma in rules.on_seq_term(t):
+                self._lemma(*lemma)
+        elif t.op is Op.SEQ_NTH:
+            self.nths.append(t)
+            for lemma in rules.on_nth(t):
+                self._lemma(*lemma)
+        elif t.op is Op.EQ and isinstance(t.args[0].sort, SeqSort):
+            self.seq_eqs.append(t)
+            if from_input:
+                self._lemma(*rules.deq_ext(t.args[0], t.args[1]))
+        elif t.op is Op.APPLY and any(isinstance(a.sort, SeqSort) for a in t.args):
+            self.uf_apps.append(t)
+
+    def _lemma(self, rule: str, lemma: Term) -> bool:
+        if lemma.is_true() or lemma in self.emitted:
+            return False
+        self.emitted.add(lemma)
+        self.pending.append((rule, lemma))
+        return True
+
+    def _flush(self) -> None:
+        while self.pending:
+            rule, lemma = self.pending.popleft()
+            self._register(lemma)
+            self.solver.assertFormula(self.abs(lemma))
+            self.stats.lemmas[rule] += 1
+
+    # -- reading the candidate model -----------------------------------------------------
+    def _configuration(self) -> tuple[Configuration, dict[Any, Value]]:
+        from vecverify.drivers.cvc5_api import to_value
+        tm = self.tm
+        keys: list[Any] = []
+        terms: list[Any] = []
+        for t in self.seq_terms:
+            keys.append(("abs", t))
+            terms.append(self.abs(t))
+            keys.append(("len", t))
+            terms.append(self.abs(tm.seq_len(t)))
+        scalars: dict[Term, None] = {}
+        for n in self.nths:
+            scalars[n] = scalars[n.args[1]] = None
+        for y in self.updates:
+            scalars[y.args[1]] = None
+        for e in self.extracts:
+            scalars[e.args[1]] = scalars[e.args[2]] = None
+        for t in self.seq_terms:
+            if t.op is Op.SEQ_UNIT:
+                scalars[t.args[0]] = None
+        for app in self.uf_apps:
+            scalars[app] = None
+            for a in app.args:
+                if not isinstance(a.sort, SeqSort):
+                    scalars[a] = None
+        for s in scalars:
+            keys.append(s)
+            terms.append(self.abs(s))
+        t0 = time.monotonic()      # the first read makes cvc5 build its model: its time
+        raw = self.solver.getValue(terms) if terms else []
+        self.stats.cvc5_s += time.monotonic() - t0
+        self.stats.python_s -= time.monotonic() - t0
+        values: dict[Any, Value] = {}
+        abstract: dict[Term, Any] = {}
+        for key, val in zip(keys, raw):
+            if isinstance(key, tuple) and key[0] == "abs":
+                abstract[key[1]] = val
+            elif isinstance(key, tuple):
+                values[key] = int(val.getIntegerValue())
+            else:
+                values[key] = self._value(key, val)
+        conf = Configuration(self.seq_terms, values, abstract, self.abs.rest, self.nths,
+                             self.updates, self.ext)
+        return conf, values
+
+    def _value(self, t: Term, val: Any) -> Value:
+        """A model value of a non-sequence term; uninterpreted elements that the abstraction
+        represents by integers come back as elements of their sort."""
+        from vecverify.drivers.cvc5_api import to_value
+        v = to_value(val)
+        if isinstance(t.sort, UninterpretedSort) and isinstance(v, int):
+            return UValue(t.sort.name, f"@{t.sort.name}_{v}" if v >= 0 else f"@{t.sort.name}_m{-v}")
+        return v
+
+    # -- the lazy rules --------------------------------------------------------------------
+    def _refine(self, conf: Configuration, values: dict[Any, Value]) -> tuple[int, list[str]]:
+        """Lemmas for what the candidate model gets wrong; returns (new lemmas, failures)."""
+        rules, new, failures = self.rules, 0, []
+        cls = conf.cls_of
+        # normal forms: every usable concatenation of a class against its defining one
+        for c in conf.classes.values():
+            d = c.definition
+            if d is None:
+                continue
+            for cat in c.cats:
+                if cat is d or not conf.usable_cat(cat):
+                    continue
+                a, b = cls[cat.args[0]], cls[d.args[0]]
+                if a is b and cls[self.abs.rest(cat)] is cls[self.abs.rest(d)]:
+                    continue
+                order = None if a.length == b.length else a.length < b.length
+                new += self._lemma(*rules.unify(cat, d, order))
+        # nth: in bounds it must read the class's value, out of bounds be a function of it
+        oob: dict[tuple, Term] = {}
+        for n in self.nths:
+            s, j = n.args
+            c, p, e = cls[s], values[j], values[n]
+            if 0 <= p < c.length:  # type: ignore[operator]
+                if c.value[p] != e:  # type: ignore[index]
+                    failures.append(f"nth {n}")
+                    if c.unit is not None:
+                        new += self._lemma(*rules.nth_unit(c.unit, j))
+                    elif c.definition is not None:
+                        for lemma in rules.nth_concat(c.definition, j):
+                            new += self._lemma(*lemma)
+                continue
+            key = (c.value, p)
+            other = oob.setdefault(key, n)
+            if other is not n and values[other] != e:
+                failures.append(f"out-of-bounds nth {n}")
+                new += self._lemma(*rules.deq_ext(s, other.args[0]))
+        # updates
+        for y in self.updates:
+            x, i, z = y.args
+            cx, cy = cls[x], cls[y]
+            if cy.value == update_value(cx.value, values[i], cls[z].value):  # type: ignore
+                if cx is not cy and cx.value == cy.value and rules.handled_update(y):
+                    new += self._lemma(*rules.update_bound(y))
+                continue
+            failures.append(f"update {y}")
+            if not rules.handled_update(y):
+                continue            # reduced by R-Update: the normal-form rules repair it
+            d = cx.empty or cx.unit or cx.definition
+            if d is not None:
+                new += self._lemma(*rules.update_over(y, d))
+            elif cy.definition is not None:
+                new += self._lemma(*rules.update_concat_inv(y, cy.definition.args[0]))
+            else:
+                expect = update_value(cx.value, values[i], cls[z].value)  # type: ignore
+                wrong = {q for q in range(cy.length) if cy.value[q] != expect[q]}  # type: ignore
+                for n in cx.nths + cy.nths:
+                    if values[n.args[1]] in wrong:
+                        new += self._lemma(*rules.nth_update(y, n.args[1]))
+        # concatenations and extracts must agree with their parts
+        for c in conf.classes.values():
+            for cat in c.cats:
+                if c.value != conf.value(cat.args[0]) + conf.value(self.abs.rest(cat)):
+                    failures.append(f"concatenation {cat}")
+        for e in self.extracts:
+            s, i, j = e.args
+            if conf.value(e) != extract_value(conf.value(s), values[i], values[j]):  # type: ignore
+                failures.append(f"extract {e}")
+        # distinct classes that the model makes equal, where it matters
+        for eq in self.seq_eqs:
+            x, y = eq.args
+            if cls[x] is not cls[y] and cls[x].value == cls[y].value:
+                failures.append(f"disequality {eq}")
+                new += self._lemma(*rules.deq_ext(x, y))
+        apps: dict[tuple, Term] = {}
+        for app in self.uf_apps:
+            key = (app.payload,) + tuple(
+                conf.value(a) if isinstance(a.sort, SeqSort) else values[a] for a in app.args)
+            other = apps.setdefault(key, app)
+            if other is not app and values[other] != values[app]:
+                failures.append(f"function {app}")
+                for a, b in zip(app.args, other.args):
+                    if isinstance(a.sort, SeqSort) and cls[a] is not cls[b]:
+                        new += self._lemma(*rules.deq_ext(a, b))
+        return new, failures
+
+    # -- the answer ----------------------------------------------------------------------
+    def _final(self, conf: Configuration, values: dict[Any, Value], assertions: list[Term],
+               declared: Iterable[Term], failures: list[str]) -> Outcome:
+        from vecverify.drivers.cvc5_api import to_value
+        if failures:
+            return Outcome("unknown", f"incomplete: no rule repairs {failures[0]}")
+        symbols: dict[str, Term] = {}
+        for t in list(declared) + [t for a in assertions for t in postorder(a)]:
+            if t.op is Op.VAR:
+                symbols.setdefault(t.name, t)
+        for t in self.known:
+            if t.op is Op.VAR:
+                symbols.setdefault(t.name, t)
+        model: dict[str, Value] = {}
+        scalar = [(n, t) for n, t in symbols.items() if not isinstance(t.sort, SeqSort)]
+        raw = self.solver.getValue([self.abs(t) for _, t in scalar]) if scalar else []
+        for (name, t), val in zip(scalar, raw):
+            model[name] = self._value(t, val)
+        for name, t in symbols.items():
+            if isinstance(t.sort, SeqSort):
+                model[name] = conf.value(t) if t in conf.cls_of else ()
+        probes: dict[Term, Value] = {n: values[n] for n in self.nths}
+        probes.update({a: values[a] for a in self.uf_apps})
+        domains = self._domains(model, values, conf)
+        ev = Evaluator(model, probes, domains)
+        for a in assertions:
+            try:
+                ok = ev.value(a) is True
+            except NotEvaluable as exc:
+                return Outcome("unknown", f"internal error: model not evaluable ({exc})")
+            if not ok:
+                return Outcome("unknown", "internal error: the constructed model does not "
+                               f"satisfy the input (assertion {a})")
+        user = {n: v for n, v in model.items() if not n.startswith("@")}
+        return Outcome("sat", model=user, probes=probes, domains=domains)
+
+    def _domains(self, model: dict[str, Value], values: dict[Any, Value],
+                 conf: Configuration) -> dict[str, list[Value]]:
+        """The universe of each uninterpreted sort: every element the model mentions."""
+        out: dict[str, list[Value]] = {}
+
+        def add(v: Value) -> None:
+            if isinstance(v, UValue) and v not in out.setdefault(v.sort, []):
+                out[v.sort].append(v)
+            elif isinstance(v, tuple):
+                for x in v:
+                    add(x)
+
+        for v in list(model.values()) + list(values.values()):
+            add(v)
+        for c in conf.classes.values():
+            add(c.value)
+        return out
