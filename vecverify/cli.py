@@ -17,8 +17,28 @@ Exit codes:
   1  some check violated (a validated counterexample is shown)
   2  nothing violated, but some check unknown (timeout, solver gave up) or unsupported
   3  input or usage error (syntax, type, unsupported file, bad option)
-  4  internal error of vecverify (a bug: please report it)
+  4  internal error of vecverify (a bug: please report it), or the two solvers of
+     --solver cross disagree on some check
 """
+
+
+def solver_options(f: Callable[..., None]) -> Callable[..., None]:
+    """--solver and --calculus, shared by `verify` and `smt`."""
+    f = click.option(
+        "--calculus", type=click.Choice(["ext", "base"]), default="ext", show_default=True,
+        help="The Python procedure's calculus: ext (array-style rules for nth/update) or base "
+             "(everything reduced to concatenation).")(f)
+    return click.option(
+        "--solver", type=click.Choice(["cvc5", "python", "cross"]), default="cvc5",
+        show_default=True,
+        help="cvc5; python: vecverify's own sequence calculus refining a cvc5-decided "
+             "abstraction; cross: both on every check (the time limit is shared), a "
+             "disagreement is an error.")(f)
+
+
+def solver_name(solver: str, calculus: str) -> str:
+    """The registry name of a (--solver, --calculus) choice."""
+    return f"{solver}-base" if solver != "cvc5" and calculus == "base" else solver
 
 
 def solidity_options(f: Callable[..., None]) -> Callable[..., None]:
@@ -47,17 +67,17 @@ def cli() -> None:
               help="Solver time limit per check, in seconds.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Check VCs in this many parallel solver processes.")
-@click.option("--solver", default="cvc5", show_default=True, help="Decision procedure.")
+@solver_options
 @click.option("-v", "--verbose", is_flag=True, help="Also list proved checks (text format).")
 @click.option("--stats", is_flag=True, help="Print time per phase to stderr.")
 @solidity_options
 def verify(files: tuple[str, ...], fmt: str, timeout: float, jobs: int, solver: str,
-           verbose: bool, stats: bool, solc: str | None, base_path: str | None,
+           calculus: str, verbose: bool, stats: bool, solc: str | None, base_path: str | None,
            include_paths: tuple[str, ...]) -> None:
     """Verify every check of FILES (.vec programs, .sol contracts) and report each one that
     is not proved."""
-    options = Options(timeout_s=timeout, jobs=jobs, solver=solver, solc=solc,
-                      base_path=base_path, include_paths=include_paths)
+    options = Options(timeout_s=timeout, jobs=jobs, solver=solver_name(solver, calculus),
+                      solc=solc, base_path=base_path, include_paths=include_paths)
     sys.exit(commands.verify(list(files), options, fmt, sys.stdout, sys.stderr, verbose, stats))
 
 
@@ -74,15 +94,18 @@ def smt2(files: tuple[str, ...], out_dir: str | None, solc: str | None, base_pat
 
 @cli.command()
 @click.argument("file")
-@click.option("--solver", type=click.Choice(["cvc5", "python"]), default="cvc5",
-              show_default=True, help="Decision procedure (python: not implemented yet).")
+@solver_options
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Solver time limit per check-sat, in seconds.")
-@click.option("--stats", is_flag=True, help="Print the time of each check-sat to stderr.")
-def smt(file: str, solver: str, timeout: float, stats: bool) -> None:
+@click.option("--stats", is_flag=True,
+              help="Print per check-sat time (and the Python procedure's iterations, lemmas "
+                   "by rule, time in cvc5 and in Python) to stderr.")
+def smt(file: str, solver: str, calculus: str, timeout: float, stats: bool) -> None:
     """Answer the SMT-LIB 2.6 script FILE like a solver (sat/unsat/unknown per check-sat,
-    get-model, get-value); exits 0 whatever the answers, 3 on malformed input."""
-    sys.exit(commands.smt(file, solver, timeout, sys.stdout, sys.stderr, stats))
+    get-model, get-value); exits 0 whatever the answers, 1 when `--solver cross` finds the
+    two solvers disagreeing, 3 on malformed input."""
+    sys.exit(commands.smt(file, solver_name(solver, calculus), timeout, sys.stdout,
+                          sys.stderr, stats))
 
 
 @cli.command()

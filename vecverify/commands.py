@@ -108,82 +108,57 @@ def list_checks(out: TextIO) -> int:
 def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
         stats: bool = False) -> int:
     """Answer an SMT-LIB script like a solver: `sat`/`unsat`/`unknown` per check-sat (push/pop
-    respected), models for `get-model`/`get-value`.  Exit 0 whatever the answers, 3 on
-    malformed input or a bad option."""
+    respected), models for `get-model`/`get-value`.  Exit 0 whatever the answers, 1 when the
+    solvers of `--solver cross` disagree on some check-sat, 3 on malformed input or a bad
+    option."""
     import time
 
     from vecverify.drivers import SolverResult, SolverTask, run_tasks
     from vecverify.drivers.registry import factory
     from vecverify.theories.smtlib import read_file
-    from vecverify.theories.smtlib.encode import encode
+    from vecverify.theories.smtlib.queries import queries
 
-    if solver == "python":
-        err.write("error: python solver not implemented yet (use --solver cvc5)\n")
-        return EXIT_INPUT
     try:
         make = factory(solver)
         script = read_file(path)
     except InputError as exc:
         err.write(exc.render() + "\n")
         return EXIT_INPUT
-
-    # pass 1: the assertion stack at every check-sat
-    frames: list[list] = [[]]            # per scope: assertion commands
-    consts: list[list] = [[]]            # per scope: declared constants (terms)
-    checks: list[tuple] = []             # (assertions, constants, unsupported reason)
-    for cmd in script.commands:
-        if cmd.kind == "assert":
-            frames[-1].append(cmd)
-        elif cmd.kind in ("declare-fun", "declare-const") and cmd.term is not None:
-            consts[-1].append(cmd.term)
-        elif cmd.kind == "push":
-            frames += [[] for _ in range(cmd.n)]
-            consts += [[] for _ in range(cmd.n)]
-        elif cmd.kind == "pop":
-            del frames[len(frames) - cmd.n:]
-            del consts[len(consts) - cmd.n:]
-        elif cmd.kind == "reset":
-            frames, consts = [[]], [[]]
-        elif cmd.kind == "reset-assertions":
-            frames, consts = [[]], [consts[0]]
-        elif cmd.kind == "check-sat":
-            stack = [c for fr in frames for c in fr]
-            bad = cmd.unsupported or next((c.unsupported for c in stack if c.unsupported), None)
-            terms = [c.term for c in stack if c.term is not None] + list(cmd.terms)
-            checks.append((terms, [c for fr in consts for c in fr],
-                           bad.reason if bad else ""))
-        elif cmd.kind == "exit":
-            break
-
-    # pass 2: solve the supported ones
+    checks = queries(script)
     tasks, where = [], []
-    for k, (terms, declared, reason) in enumerate(checks):
-        if not reason:
-            text, quantified = encode(script.tm, terms, declared)
+    for k, query in enumerate(checks):
+        if not query.unsupported:
+            text, quantified = query.smtlib(script)
             tasks.append(SolverTask(text, timeout_s=timeout, quantified=quantified))
             where.append(k)
-    results: list[SolverResult] = [SolverResult("unknown", reason, solver=solver)
-                                   for _, _, reason in checks]
+    results: list[SolverResult] = [SolverResult("unknown", q.unsupported, solver=solver)
+                                   for q in checks]
     started = time.monotonic()
     for k, res in zip(where, run_tasks(tasks, make, jobs=1, solver_name=solver)):
         results[k] = res
     wall = time.monotonic() - started
 
-    # pass 3: answer every command in order
-    n_check = -1
+    n_check, code = -1, 0
     last: SolverResult | None = None
     for cmd in script.commands:
         if cmd.kind == "check-sat":
             n_check += 1
             last = results[n_check]
             out.write(last.status + "\n")
-            if last.status == "unknown":
+            if last.stats.get("disagreement"):
+                err.write(f"{cmd.span}: error: {last.reason}\n")
+                code = 1
+            elif last.status == "unknown":
                 err.write(f"{cmd.span}: note: unknown: {last.reason or 'no reason given'}\n")
+            elif script.status in ("sat", "unsat") and last.status != script.status:
+                err.write(f"{cmd.span}: note: answer {last.status} differs from the script's "
+                          f"(set-info :status {script.status})\n")
             if stats:
                 err.write(f"stats: check-sat {n_check + 1} (line {cmd.span.line}): "
-                          f"{last.status} in {last.time_s:.3f}s\n")
+                          f"{last.status} in {last.time_s:.3f}s{_solver_stats(last.stats)}\n")
         elif cmd.kind == "get-model":
-            out.write(_smt_model(last, checks[n_check][1] if n_check >= 0 else []) + "\n")
+            out.write(_smt_model(last, list(checks[n_check].declared) if n_check >= 0 else [])
+                      + "\n")
         elif cmd.kind == "get-value":
             out.write(_smt_values(last, cmd) + "\n")
         elif cmd.kind == "get-info":
@@ -203,7 +178,19 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
     if stats:
         err.write(f"stats: {len(checks)} check-sat, {len(tasks)} solved, "
                   f"solver wall time {wall:.3f}s\n")
-    return 0
+    return code
+
+
+def _solver_stats(stats: dict) -> str:
+    """The Python procedure's counters, as `--stats` shows them."""
+    if "iterations" not in stats:
+        return ""
+    lemmas = stats.get("lemmas", {})
+    rules = ", ".join(f"{k} {v}" for k, v in lemmas.items()) or "none"
+    extra = f"; cvc5 says {stats['cvc5']}, python says {stats['python']}" if "cvc5" in stats else ""
+    return (f"; iterations {stats['iterations']}, lemmas {sum(lemmas.values())} ({rules}), "
+            f"sequence terms {stats.get('terms', 0)}, time in cvc5 {stats['cvc5_s']:.3f}s, "
+            f"in Python {stats['python_s']:.3f}s{extra}")
 
 
 def _smt_error(message: str) -> str:

@@ -130,7 +130,9 @@ def judge(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Diag
     check = vc.check
     span = check.span
     cex = None
-    if result.status == "unsat":
+    if result.stats.get("disagreement"):
+        status, message = Status.DISAGREEMENT, f"{check.message}; {result.reason}"
+    elif result.status == "unsat":
         status, message = Status.PROVED, check.obligation.success
     elif result.status == "sat":
         v = validate(tm, vc, script, result)

@@ -137,7 +137,7 @@ class Abstraction:
         if op is Op.VAR:
             return s.mkConst(self.sort(t.sort), t.name)
         if op is Op.INT_CONST:
-            return s.mkInteger(int(t.payload))  # type: ignore[arg-type]
+            return s.mkInteger(str(int(t.payload)))  # type: ignore[arg-type]
         if op is Op.BOOL_CONST:
             return s.mkBoolean(bool(t.payload))
         if op in (Op.FORALL, Op.EXISTS, Op.BVAR):

@@ -134,6 +134,8 @@ class Rules:
         tm = self.tm
         s, i = n.args
         if not self.ext:
+            if s.op is Op.SEQ_UNIT:     # U-Eq and congruence decide it; reducing would loop
+                return []
             p = self.skolem("p", ("nth", n), s.sort)
             q = self.skolem("q", ("nth", n), s.sort)
             return [("R-Nth", tm.implies(self.inb(i, s), tm.and_(

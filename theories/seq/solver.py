@@ -285,7 +285,7 @@ class SeqSolver:
                     failures.append(f"nth {n}")
                     if c.unit is not None:
                         new += self._lemma(*rules.nth_unit(c.unit, j))
-                    elif c.definition is not None:
+                    elif c.definition is not None and self.ext:   # BASE: R-Nth + L-*
                         for lemma in rules.nth_concat(c.definition, j):
                             new += self._lemma(*lemma)
                 continue

@@ -15,8 +15,11 @@ def register(name: str, factory: Callable[[], Solver]) -> None:
 
 
 def _register_builtins() -> None:
+    from .cross import CrossSolver, cross_base
     from .cvc5_api import Cvc5Solver
     from .python_seq import PythonSeqSolver, python_base
+    register("cross", CrossSolver)
+    register("cross-base", cross_base)
     register("cvc5", Cvc5Solver)
     register("python", PythonSeqSolver)
     register("python-base", python_base)

@@ -16,11 +16,13 @@ class Status(str, Enum):
     UNKNOWN = "unknown"
     UNSUPPORTED = "unsupported"
     PROVED = "proved"
+    DISAGREEMENT = "disagreement"     # --solver cross: one solver proved it, the other refuted it
 
     @property
     def rank(self) -> int:
         """Merge order: the weakest verdict wins when several results concern one thing."""
-        return {"violated": 0, "unsupported": 1, "unknown": 2, "proved": 3}[self.value]
+        return {"disagreement": -1, "violated": 0, "unsupported": 1, "unknown": 2,
+                "proved": 3}[self.value]
 
     @staticmethod
     def merge(*statuses: "Status") -> "Status":
@@ -66,10 +68,14 @@ class Report:
 
     def summary(self) -> dict[str, int]:
         return {s.value: self.count(s) for s in
-                (Status.PROVED, Status.VIOLATED, Status.UNKNOWN, Status.UNSUPPORTED)}
+                (Status.PROVED, Status.VIOLATED, Status.UNKNOWN, Status.UNSUPPORTED,
+                 Status.DISAGREEMENT)}
 
     def exit_code(self) -> int:
-        """0 all proved, 1 some violated, 2 none violated but some unknown/unsupported."""
+        """0 all proved, 1 some violated, 2 none violated but some unknown/unsupported, 4 the
+        solvers of `--solver cross` disagree on some check (a solver bug)."""
+        if self.count(Status.DISAGREEMENT):
+            return 4
         if self.count(Status.VIOLATED):
             return 1
         if self.count(Status.UNKNOWN) or self.count(Status.UNSUPPORTED):

@@ -8,7 +8,8 @@ from vecverify.values import show
 
 from .diagnostic import Diagnostic, Report, Status
 
-_SEVERITY = {Status.VIOLATED: "error", Status.UNKNOWN: "warning", Status.UNSUPPORTED: "warning"}
+_SEVERITY = {Status.VIOLATED: "error", Status.UNKNOWN: "warning", Status.UNSUPPORTED: "warning",
+             Status.DISAGREEMENT: "error"}
 
 
 def text_line(d: Diagnostic) -> str:
@@ -50,6 +51,8 @@ def render_text(report: Report, verbose: bool = False) -> str:
             lines += counterexample_lines(d.counterexample)
     s = report.summary()
     tail = f", {s['unsupported']} unsupported" if s["unsupported"] else ""
+    if s["disagreement"]:
+        tail += f", {s['disagreement']} solver disagreements"
     lines.append(f"{len(report.diagnostics)} checks: {s['proved']} proved, "
                  f"{s['violated']} violated, {s['unknown']} unknown{tail}")
     return "\n".join(lines) + "\n"
