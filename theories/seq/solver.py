@@ -32,6 +32,7 @@ from vecverify.values import UValue, Value
 
 from .abstraction import Abstraction, Unsupported
 from .model import Configuration, extract_value, update_value
+from .quantifiers import Quantifiers
 from .rules import Rules
 
 CALCULI = ("base", "ext")
@@ -109,10 +110,12 @@ class SeqSolver:
         self.extracts: list[Term] = []
         self.seq_eqs: list[Term] = []
         self.uf_apps: list[Term] = []
+        self.quant = Quantifiers(self.tm, self.known)
         try:
             for a in assertions:
-                self._register(a, from_input=True)
-                solver.assertFormula(self.abs(a))
+                qf = self.quant.eliminate(a)
+                self._register(qf, from_input=True)
+                solver.assertFormula(self.abs(qf))
             self._flush()
         except Unsupported as exc:
             return Outcome("unknown", str(exc), stats=self.stats)
@@ -138,11 +141,22 @@ class SeqSolver:
             try:
                 conf, values = self._configuration()
                 new, failures = self._refine(conf, values)
+                for inst in self.quant.ematch(self._index_terms()):
+                    new += self._lemma("Inst", self.quant.eliminate(inst))
+                if not new and not failures:
+                    candidate = self._candidate(conf, values, assertions, declared)
+                    insts, stuck = self.quant.model_based(
+                        candidate.evaluator(), self._ground_ints(values),
+                        self._proxy_values())
+                    for inst in insts:
+                        new += self._lemma("Inst-Model", self.quant.eliminate(inst))
+                    failures += stuck
                 if new:
                     self._flush()
                     self.stats.python_s += time.monotonic() - t1
                     continue
-                outcome = self._final(conf, values, assertions, declared, failures)
+                outcome = (self._final(candidate, assertions) if not failures else
+                           Outcome("unknown", f"incomplete: no rule repairs {failures[0]}"))
             except Unsupported as exc:
                 return self._unknown(str(exc))
             self.stats.python_s += time.monotonic() - t1
@@ -344,11 +358,9 @@ class SeqSolver:
         return new, failures
 
     # -- the answer ----------------------------------------------------------------------
-    def _final(self, conf: Configuration, values: dict[Any, Value], assertions: list[Term],
-               declared: Iterable[Term], failures: list[str]) -> Outcome:
-        from vecverify.drivers.cvc5_api import to_value
-        if failures:
-            return Outcome("unknown", f"incomplete: no rule repairs {failures[0]}")
+    def _candidate(self, conf: Configuration, values: dict[Any, Value],
+                   assertions: list[Term], declared: Iterable[Term]) -> Outcome:
+        """The concrete model of this configuration (not yet checked)."""
         symbols: dict[str, Term] = {}
         for t in list(declared) + [t for a in assertions for t in postorder(a)]:
             if t.op is Op.VAR:
@@ -366,18 +378,42 @@ class SeqSolver:
                 model[name] = conf.value(t) if t in conf.cls_of else ()
         probes: dict[Term, Value] = {n: values[n] for n in self.nths}
         probes.update({a: values[a] for a in self.uf_apps})
-        domains = self._domains(model, values, conf)
-        ev = Evaluator(model, probes, domains)
+        return Outcome("sat", model=model, probes=probes,
+                       domains=self._domains(model, values, conf))
+
+    def _final(self, candidate: Outcome, assertions: list[Term]) -> Outcome:
+        """`sat` only if the candidate model satisfies every original assertion."""
+        ev = candidate.evaluator()
         for a in assertions:
             try:
                 ok = ev.value(a) is True
             except NotEvaluable as exc:
-                return Outcome("unknown", f"internal error: model not evaluable ({exc})")
+                return Outcome("unknown", f"model not evaluable ({exc})")
             if not ok:
                 return Outcome("unknown", "internal error: the constructed model does not "
                                f"satisfy the input (assertion {a})")
-        user = {n: v for n, v in model.items() if not n.startswith("@")}
-        return Outcome("sat", model=user, probes=probes, domains=domains)
+        user = {n: v for n, v in candidate.model.items() if not n.startswith("@")}
+        return Outcome("sat", model=user, probes=candidate.probes, domains=candidate.domains)
+
+    def _index_terms(self) -> list[Term]:
+        return list(dict.fromkeys(n.args[1] for n in self.nths))
+
+    def _ground_ints(self, values: dict[Any, Value]) -> dict[int, Term]:
+        """A ground index term for each integer value the model gives one (instances at a
+        term generalize better than at a numeral)."""
+        out: dict[int, Term] = {}
+        for j in self._index_terms():
+            v = values.get(j)
+            if isinstance(v, int) and v not in out and j not in self.quant.instance_terms:
+                out[v] = j
+        return out
+
+    def _proxy_values(self) -> dict[Term, Value]:
+        proxies = [u.proxy for u in self.quant.universals]
+        if not proxies:
+            return {}
+        raw = self.solver.getValue([self.abs(p) for p in proxies])
+        return {p: bool(v.getBooleanValue()) for p, v in zip(proxies, raw)}
 
     def _domains(self, model: dict[str, Value], values: dict[Any, Value],
                  conf: Configuration) -> dict[str, list[Value]]:
