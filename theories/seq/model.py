@@ -55,7 +55,7 @@ class Configuration:
         self.cls_of: dict[Term, Cls] = {}
         self.classes: dict[Any, Cls] = {}
         for t in seq_terms:
-            key = abstract[t]
+            key = (t.sort, abstract[t])     # values of different sequence sorts never mix
             c = self.classes.get(key)
             if c is None:
                 c = Cls(key, int(values[_len_key(t)]))  # type: ignore[arg-type]

@@ -143,7 +143,8 @@ class Quantifiers:
                        model_ints: dict[int, Term]) -> tuple | None:
         import itertools
         tm = self.tm
-        ints = sorted(set(model_ints) | set(range(-1, 8)))
+        longest = max((len(v) for v in ev.model.values() if isinstance(v, tuple)), default=0)
+        ints = sorted(set(model_ints) | set(range(-1, longest + 2)))
         domains = [ints if b.sort == INT else [False, True] for b in u.binders]
         body = u.body if u.sign > 0 else tm.not_(u.body)
         for point in itertools.islice(itertools.product(*domains), 20000):

@@ -97,6 +97,8 @@ class SeqSolver:
         solver = cvc5.Solver()
         solver.setOption("incremental", "true")
         solver.setOption("produce-models", "true")
+        if any(t.op is Op.CONST_ARRAY for a in assertions for t in postorder(a)):
+            solver.setOption("arrays-exp", "true")     # cvc5 needs it for constant arrays
         solver.setLogic("ALL")
         self.solver = solver
         self.abs = Abstraction(self.tm, solver)
@@ -303,7 +305,7 @@ class SeqSolver:
                         for lemma in rules.nth_concat(c.definition, j):
                             new += self._lemma(*lemma)
                 continue
-            key = (c.value, p)
+            key = (s.sort, c.value, p)
             other = oob.setdefault(key, n)
             if other is not n and values[other] != e:
                 failures.append(f"out-of-bounds nth {n}")
