@@ -110,7 +110,8 @@ class Quantifiers:
         return out
 
     def model_based(self, ev: Evaluator, model_ints: dict[int, Term],
-                    proxy_values: dict[Term, Value]) -> tuple[list[Term], list[str]]:
+                    proxy_values: dict[Term, Value],
+                    deadline: float = float("inf")) -> tuple[list[Term], list[str]]:
         """Instances at points where an active universal fails on the candidate model, and
         the universals that fail where no point could be found."""
         tm = self.tm
@@ -126,7 +127,7 @@ class Quantifiers:
                     continue
             except NotEvaluable:
                 pass
-            point = self._failing_point(ev, u, model_ints)
+            point = self._failing_point(ev, u, model_ints, deadline)
             if point is None:
                 stuck.append(f"quantifier {closed}")
                 continue
@@ -139,15 +140,18 @@ class Quantifiers:
             out.append(self._born(u.instance(tm, args)))
         return out, stuck
 
-    def _failing_point(self, ev: Evaluator, u: Universal,
-                       model_ints: dict[int, Term]) -> tuple | None:
+    def _failing_point(self, ev: Evaluator, u: Universal, model_ints: dict[int, Term],
+                       deadline: float) -> tuple | None:
         import itertools
+        import time
         tm = self.tm
         longest = max((len(v) for v in ev.model.values() if isinstance(v, tuple)), default=0)
         ints = sorted(set(model_ints) | set(range(-1, longest + 2)))
         domains = [ints if b.sort == INT else [False, True] for b in u.binders]
         body = u.body if u.sign > 0 else tm.not_(u.body)
         for point in itertools.islice(itertools.product(*domains), 20000):
+            if time.monotonic() > deadline:
+                return None
             inst = substitute(tm, body, {b: tm.int(v) if b.sort == INT else tm.bool(v)
                                          for b, v in zip(u.binders, point)})
             try:

@@ -149,7 +149,7 @@ class SeqSolver:
                     candidate = self._candidate(conf, values, assertions, declared)
                     insts, stuck = self.quant.model_based(
                         candidate.evaluator(), self._ground_ints(values),
-                        self._proxy_values())
+                        self._proxy_values(), deadline)
                     for inst in insts:
                         new += self._lemma("Inst-Model", self.quant.eliminate(inst))
                     failures += stuck
@@ -157,6 +157,8 @@ class SeqSolver:
                     self._flush()
                     self.stats.python_s += time.monotonic() - t1
                     continue
+                if time.monotonic() > deadline:
+                    return self._unknown("timeout")
                 outcome = (self._final(candidate, assertions) if not failures else
                            Outcome("unknown", f"incomplete: no rule repairs {failures[0]}"))
             except Unsupported as exc:
