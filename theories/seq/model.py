@@ -8,6 +8,8 @@ the paper's model construction:
 - a class holding `empty` is `[]`, one holding `unit(e)` is `[e]`;
 - a class holding a concatenation `a ++ r` (both parts non-empty, not cyclic) is the
   concatenation of the parts' values (its normal form);
+- (EXT) a class holding a handled `update(x, i, unit(e))` is the value the update computes
+  from the value of x;
 - any other class is *atomic*: its value is its "write model", the element of every in-bounds
   `nth` term on the class at its index, and in the gaps fresh elements shared by the class's
   connected component (classes linked by `update`), so that an update agrees with its base at
@@ -39,7 +41,9 @@ class Cls:
     unit: Term | None = None
     cats: list[Term] = field(default_factory=list)
     nths: list[Term] = field(default_factory=list)     # nth(s, i) with s in this class
+    updates: list[Term] = field(default_factory=list)   # handled update terms in the class
     definition: Term | None = None                      # the cat the value was built from
+    update_def: Term | None = None                      # or the update it was computed by
     value: tuple | None = None
     component: int = -1
 
@@ -70,6 +74,10 @@ class Configuration:
                 c.cats.append(t)
         for n in nths:
             self.cls_of[n.args[0]].nths.append(n)
+        if ext:
+            for y in updates:
+                if y.args[2].op is Op.SEQ_UNIT:
+                    self.cls_of[y].updates.append(y)
         self._components(updates if ext else [])
         self._fresh = _FreshElements(values)
         limit = sys.getrecursionlimit()
@@ -125,6 +133,15 @@ class Configuration:
                     continue
                 value = self._value(a, visiting) + self._value(r, visiting)
                 c.definition = cat
+                break
+        if value is None:                   # EXT: the value an update computes
+            for y in c.updates:
+                x, z = self.cls_of[y.args[0]], self.cls_of[y.args[2]]
+                if id(x) in visiting or id(z) in visiting:
+                    continue
+                value = update_value(self._value(x, visiting), self.values[y.args[1]],
+                                     self._value(z, visiting))  # type: ignore[arg-type]
+                c.update_def = y
                 break
         if value is None:
             value = self._write_model(c)

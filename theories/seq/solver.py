@@ -114,8 +114,11 @@ class SeqSolver:
         self.uf_apps: list[Term] = []
         self.quant = Quantifiers(self.tm, self.known)
         try:
-            for a in assertions:
+            self.facts: set[Term] = set()   # asserted conjuncts: no extensionality needed
+            simplified, self.definitions = eliminate_definitions(self.tm, assertions)
+            for a in simplified:
                 qf = self.quant.eliminate(a)
+                self.facts |= set(_conjuncts(qf))
                 self._register(qf, from_input=True)
                 solver.assertFormula(self.abs(qf))
             self._flush()
@@ -201,7 +204,7 @@ class SeqSolver:
                 self._lemma(*lemma)
         elif t.op is Op.EQ and isinstance(t.args[0].sort, SeqSort):
             self.seq_eqs.append(t)
-            if from_input:
+            if from_input and t not in self.facts:
                 self._lemma(*rules.deq_ext(t.args[0], t.args[1]))
         elif t.op is Op.APPLY and any(isinstance(a.sort, SeqSort) for a in t.args):
             self.uf_apps.append(t)
@@ -303,6 +306,9 @@ class SeqSolver:
                     failures.append(f"nth {n}")
                     if c.unit is not None:
                         new += self._lemma(*rules.nth_unit(c.unit, j))
+                    elif c.update_def is not None:
+                        for u in self._definition_chain(conf, values, c, values[j]):
+                            new += self._lemma(*rules.nth_update(u, j))
                     elif c.definition is not None and self.ext:   # BASE: R-Nth + L-*
                         for lemma in rules.nth_concat(c.definition, j):
                             new += self._lemma(*lemma)
@@ -320,6 +326,7 @@ class SeqSolver:
                 if cx is not cy and cx.value == cy.value and rules.handled_update(y):
                     new += self._lemma(*rules.update_bound(y))
                 continue
+            assert cy.update_def is not y
             failures.append(f"update {y}")
             if not rules.handled_update(y):
                 continue            # reduced by R-Update: the normal-form rules repair it
@@ -331,9 +338,17 @@ class SeqSolver:
             else:
                 expect = update_value(cx.value, values[i], cls[z].value)  # type: ignore
                 wrong = {q for q in range(cy.length) if cy.value[q] != expect[q]}  # type: ignore
-                for n in cx.nths + cy.nths:
-                    if values[n.args[1]] in wrong:
-                        new += self._lemma(*rules.nth_update(y, n.args[1]))
+                # the positions where the two ways of computing the class disagree are read
+                # or written somewhere: read the class there through both definitions
+                others = [u for u in (cy.update_def,) if u is not None]
+                indices = [n.args[1] for n in cx.nths + cy.nths] + \
+                    [u.args[1] for u in self.updates]
+                for j in dict.fromkeys(indices):
+                    if values[j] in wrong:
+                        for u in [y] + others:
+                            for v in self._definition_chain(conf, values, cls[u], values[j],
+                                                            start=u):
+                                new += self._lemma(*rules.nth_update(v, j))
         # concatenations and extracts must agree with their parts
         for c in conf.classes.values():
             for cat in c.cats:
@@ -361,6 +376,22 @@ class SeqSolver:
                         new += self._lemma(*rules.deq_ext(a, b))
         return new, failures
 
+    def _definition_chain(self, conf: Configuration, values: dict[Any, Value], c: Any,
+                          p: Value, start: Term | None = None) -> list[Term]:
+        """The updates that compute class `c`'s value at position `p`: its defining update,
+        then the one defining that update's base, ..., until one writes `p`.  Reading all of
+        them at the index in one round does what one hop per round would do in many."""
+        out: list[Term] = []
+        u = start or c.update_def
+        seen: set[int] = set()
+        while u is not None and id(u) not in seen:
+            seen.add(id(u))
+            out.append(u)
+            if values[u.args[1]] == p:
+                break
+            u = conf.cls_of[u.args[0]].update_def
+        return out
+
     # -- the answer ----------------------------------------------------------------------
     def _candidate(self, conf: Configuration, values: dict[Any, Value],
                    assertions: list[Term], declared: Iterable[Term]) -> Outcome:
@@ -377,11 +408,18 @@ class SeqSolver:
         raw = self.solver.getValue([self.abs(t) for _, t in scalar]) if scalar else []
         for (name, t), val in zip(scalar, raw):
             model[name] = self._value(t, val)
+        defined = {v.name for v, _ in self.definitions}
         for name, t in symbols.items():
-            if isinstance(t.sort, SeqSort):
+            if isinstance(t.sort, SeqSort) and name not in defined:
                 model[name] = conf.value(t) if t in conf.cls_of else ()
         probes: dict[Term, Value] = {n: values[n] for n in self.nths}
         probes.update({a: values[a] for a in self.uf_apps})
+        ev = Evaluator(model, probes)
+        for v, body in self.definitions:      # eliminated symbols: the value of their body
+            try:
+                model[v.name] = ev.value(body)
+            except NotEvaluable:
+                model.pop(v.name, None)
         return Outcome("sat", model=model, probes=probes,
                        domains=self._domains(model, values, conf))
 
@@ -436,3 +474,39 @@ class SeqSolver:
         for c in conf.classes.values():
             add(c.value)
         return out
+
+
+def _conjuncts(t: Term) -> list[Term]:
+    return [x for a in t.args for x in _conjuncts(a)] if t.op is Op.AND else [t]
+
+
+def eliminate_definitions(tm: TermManager, assertions: list[Term]
+                          ) -> tuple[list[Term], list[tuple[Term, Term]]]:
+    """Asserted equalities `v = t` (v a symbol not in t) substituted away, as solvers do in
+    preprocessing: update chains written through named intermediate sequences become the
+    nested terms the syntactic rules see through.  Returns the assertions and the
+    definitions, in order, each body free of the eliminated symbols."""
+    from vecverify.terms.walkers import free_vars, substitute
+    work = list(assertions)
+    defs: list[tuple[Term, Term]] = []
+    changed = True
+    while changed:
+        changed = False
+        for n, a in enumerate(work):
+            for c in _conjuncts(a):
+                if c.op is not Op.EQ:
+                    continue
+                for v, body in (c.args, c.args[::-1]):
+                    if v.op is Op.VAR and not v.name.startswith("@") and \
+                            v not in free_vars(body):
+                        sub = {v: body}
+                        work = [substitute(tm, x, sub) for x in work]
+                        defs = [(w, substitute(tm, b, sub)) for w, b in defs]
+                        defs.append((v, body))
+                        changed = True
+                        break
+                if changed:
+                    break
+            if changed:
+                break
+    return [a for a in work if not a.is_true()], defs
