@@ -1,8 +1,10 @@
 """The lemmas-on-demand loop: cvc5 decides the abstraction, the Python calculus refines it.
 
-1. Every input assertion is registered (each sequence term gets its eager lemmas: length facts,
-   reductions or array rules, see `rules.py`) and asserted, abstracted, into one incremental
-   cvc5 solver.
+1. Asserted definitions `v = t` are substituted away (as solvers' preprocessing does), the
+   quantifiers our VCs use are skolemized or replaced by instantiated proxies
+   (`quantifiers.py`), and every assertion is registered (each sequence term gets its eager
+   lemmas: length facts, reductions or array rules, see `rules.py`) and asserted, abstracted,
+   into one incremental cvc5 solver.
 2. cvc5 answers.  `unsat` is final: the abstraction plus valid lemmas is unsatisfiable, so is
    the input.  `unknown` (timeout) is final too.
 3. On `sat` the configuration is read off the model (`model.py`), every application of a
