@@ -102,6 +102,12 @@ def verify_paths(paths: list[str], options: Options) -> Report:
     stats = dict(compiled.stats)
     stats["solve_s"] = time.perf_counter() - t0
     stats["solver_cpu_s"] = sum(r.time_s for r in results)
+    calculus = [r.stats for r in results if "iterations" in r.stats]
+    if calculus:            # the Python procedure's counters, summed over the checks
+        stats["calculus_iterations"] = sum(c["iterations"] for c in calculus)
+        stats["calculus_lemmas"] = sum(sum(c["lemmas"].values()) for c in calculus)
+        stats["calculus_cvc5_s"] = sum(c["cvc5_s"] for c in calculus)
+        stats["calculus_python_s"] = sum(c["python_s"] for c in calculus)
     t0 = time.perf_counter()
     judged = [(vc, judge(compiled.tm, vc, s, r))
               for vc, s, r in zip(compiled.vcs, compiled.scripts, results)]
