@@ -9,7 +9,7 @@ import cvc5
 from vecverify.obligations import REGISTRY
 from vecverify.terms import BOOL, INT, Op, SeqSort, Term, TermManager, free_vars, to_smtlib
 from vecverify.terms.ops import SMT_NAMES
-from vecverify.terms.sorts import ArraySort
+from vecverify.terms.sorts import ArraySort, BitVecSort
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -25,7 +25,7 @@ def test_every_check_kind_of_the_language_is_registered_with_metadata() -> None:
 
 
 def test_every_operator_prints() -> None:
-    leaves = {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.APPLY}
+    leaves = {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.APPLY, Op.BV_CONST, Op.BV}
     assert set(SMT_NAMES) | leaves == set(Op)
 
 
@@ -34,6 +34,7 @@ def _samples(tm: TermManager) -> dict[Op, Term]:
     x, y, p, q = tm.var("x", INT), tm.var("y", INT), tm.var("p", BOOL), tm.var("q", BOOL)
     xs, m = tm.var("xs", SeqSort(INT)), tm.var("m", ArraySort(INT, BOOL))
     b = tm.bound_var("b", INT)
+    bv = tm.var("bv", BitVecSort(4))
     return {
         Op.VAR: x, Op.BVAR: b, Op.BOOL_CONST: tm.true, Op.INT_CONST: tm.int(-3),
         Op.SEQ_EMPTY: tm.seq_empty(SeqSort(INT)), Op.NOT: tm.not_(p), Op.AND: tm.and_(p, q),
@@ -47,6 +48,7 @@ def _samples(tm: TermManager) -> dict[Op, Term]:
         Op.SEQ_UPDATE: tm.seq_update(xs, x, xs), Op.SEQ_EXTRACT: tm.seq_extract(xs, x, y),
         Op.SELECT: tm.select(m, x), Op.STORE: tm.store(m, x, p),
         Op.CONST_ARRAY: tm.const_array(ArraySort(INT, BOOL), tm.false),
+        Op.BV_CONST: tm.bv_const(5, 4), Op.BV: tm.bv("bvadd", tm.bv_const(5, 4), bv),
     }
 
 
@@ -63,6 +65,10 @@ def test_every_operator_prints_as_smtlib_that_cvc5_parses() -> None:
         text = to_smtlib(t)
         if op is Op.CONST_ARRAY:
             assert text == "((as const (Array Int Bool)) false)"
+        elif op is Op.BV_CONST:
+            assert text == "#b0101"
+        elif op is Op.BV:
+            assert text == "(bvadd #b0101 bv)"
         elif op in SMT_NAMES and op is not Op.SEQ_EMPTY:
             assert text.startswith(f"({SMT_NAMES[op]} "), text
         if op is not Op.BVAR:

@@ -16,7 +16,8 @@ from typing import Any
 
 from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import Op
-from vecverify.terms.sorts import BOOL, INT, ArraySort, SeqSort, Sort, UninterpretedSort
+from vecverify.terms.sorts import (BOOL, INT, ArraySort, BitVecSort, SeqSort, Sort,
+                                   UninterpretedSort)
 
 
 class Unsupported(Exception):
@@ -33,13 +34,23 @@ _BUILTIN = {
     Op.NEG: "NEG", Op.MUL: "MULT", Op.DIV: "INTS_DIVISION", Op.MOD: "INTS_MODULUS",
     Op.SELECT: "SELECT", Op.STORE: "STORE",
 }
+_BV_KINDS = {
+    "bvadd": "BITVECTOR_ADD", "bvsub": "BITVECTOR_SUB", "bvmul": "BITVECTOR_MULT",
+    "bvudiv": "BITVECTOR_UDIV", "bvurem": "BITVECTOR_UREM", "bvand": "BITVECTOR_AND",
+    "bvor": "BITVECTOR_OR", "bvxor": "BITVECTOR_XOR", "bvshl": "BITVECTOR_SHL",
+    "bvlshr": "BITVECTOR_LSHR", "bvnot": "BITVECTOR_NOT", "bvneg": "BITVECTOR_NEG",
+    "bvult": "BITVECTOR_ULT", "bvule": "BITVECTOR_ULE", "bvugt": "BITVECTOR_UGT",
+    "bvuge": "BITVECTOR_UGE", "bvslt": "BITVECTOR_SLT", "bvsle": "BITVECTOR_SLE",
+    "bvsgt": "BITVECTOR_SGT", "bvsge": "BITVECTOR_SGE",
+}
 _SEQ_FUNS = {Op.SEQ_LEN: "len", Op.SEQ_NTH: "nth", Op.SEQ_UPDATE: "update",
              Op.SEQ_UNIT: "unit", Op.SEQ_CONCAT: "cat", Op.SEQ_EXTRACT: "extract"}
 
 
 def element_sort_supported(sort: Sort) -> bool:
-    """Element sorts the model construction can fill: Int, Bool, uninterpreted sorts."""
-    return sort in (INT, BOOL) or isinstance(sort, UninterpretedSort)
+    """Element sorts the model construction can fill: Int, Bool, bit-vectors, uninterpreted
+    sorts."""
+    return sort in (INT, BOOL) or isinstance(sort, (UninterpretedSort, BitVecSort))
 
 
 def _is_constant(t: Term) -> bool:
@@ -71,6 +82,8 @@ class Abstraction:
             out = s.getBooleanSort()
         elif isinstance(sort, UninterpretedSort):
             out = s.mkUninterpretedSort(sort.name)
+        elif isinstance(sort, BitVecSort):
+            out = s.mkBitVectorSort(sort.width)
         elif isinstance(sort, SeqSort):
             if not element_sort_supported(sort.elem):
                 raise Unsupported(f"(Seq {sort.elem.smt()})")
@@ -140,6 +153,12 @@ class Abstraction:
             return s.mkInteger(str(int(t.payload)))  # type: ignore[arg-type]
         if op is Op.BOOL_CONST:
             return s.mkBoolean(bool(t.payload))
+        if op is Op.BV_CONST:
+            value, width = t.payload  # type: ignore[misc]
+            return s.mkBitVector(width, str(value), 10)
+        if op is Op.BV:
+            return s.mkTerm(getattr(K, _BV_KINDS[str(t.payload)]),
+                            *(self._terms[a] for a in t.args))
         if op in (Op.FORALL, Op.EXISTS, Op.BVAR):
             raise Unsupported("forall" if op is Op.FORALL else "exists")
         if op is Op.SEQ_EMPTY:

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from vecverify.terms.manager import Term
 from vecverify.terms.ops import Op
-from vecverify.terms.sorts import BOOL, INT, SeqSort, Sort, UninterpretedSort
+from vecverify.terms.sorts import BOOL, INT, BitVecSort, SeqSort, Sort, UninterpretedSort
 from vecverify.values import UValue, Value
 
 
@@ -163,12 +163,15 @@ class Configuration:
 
 class _FreshElements:
     """Gap elements: one per (component, position), distinct from every model value where the
-    sort has room (Int, uninterpreted sorts); Bool has none, so gaps are `false`."""
+    sort has room (Int, uninterpreted sorts); Bool has none, so gaps are `false`, and
+    bit-vectors cycle through their values.  Where a finite sort makes two classes collide,
+    the solver's checks notice and extensionality lemmas separate them."""
 
     def __init__(self, values: dict[Term, Value]) -> None:
         ints = [v for v in values.values() if isinstance(v, int) and not isinstance(v, bool)]
         self._next_int = max([abs(v) for v in ints] + [0]) + 1000
         self._table: dict[tuple, Value] = {}
+        self._next_bv: dict[int, int] = {}
 
     def get(self, sort: Sort, component: int, position: int) -> Value:
         key = (sort, component, position)
@@ -181,6 +184,9 @@ class _FreshElements:
                 found = False
             elif isinstance(sort, UninterpretedSort):
                 found = UValue(sort.name, f"@{sort.name}_gap{len(self._table)}")
+            elif isinstance(sort, BitVecSort):     # finite: the next value, wrapping around
+                found = self._next_bv.get(sort.width, 0) % (1 << sort.width)
+                self._next_bv[sort.width] = found + 1
             else:  # pragma: no cover - the abstraction refuses other element sorts
                 raise ValueError(f"no fresh element of sort {sort.smt()}")
             self._table[key] = found

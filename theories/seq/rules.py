@@ -18,6 +18,8 @@ it names them and cvc5's inference identifiers otherwise:
   `Nth-Extract`, `Update-Concat`, `Update-Concat-Inv`, `Update-Unit`, `Update-Empty`.  EXT
   handles `update(x, i, unit(e))` and length-1 `extract` array-style and reduces the others
   with the BASE reductions (as cvc5's `--seq-array` does).
+- Both: `Card` (pigeonhole over a finite element sort: n asserted pairwise distinct sequences
+  of one length L need k**L >= n).
 """
 from __future__ import annotations
 
@@ -228,6 +230,27 @@ class Rules:
         x2 = self.skolem("x2", ("inv", x, u), x.sort)
         return ("Update-Concat-Inv", tm.implies(tm.le(self.len(u), self.len(x)), tm.and_(
             tm.eq(x, tm.seq_concat(x1, x2)), tm.eq(self.len(x1), self.len(u)))))
+
+
+def element_cardinality(sort) -> int | None:
+    """The number of values of a finite element sort (Bool, bit-vectors); None if infinite."""
+    from vecverify.terms.sorts import BOOL, BitVecSort
+    if sort == BOOL:
+        return 2
+    if isinstance(sort, BitVecSort):
+        return 1 << sort.width
+    return None
+
+
+def cardinality(tm: TermManager, clique: list[Term], values: int) -> Lemma:
+    """n pairwise distinct sequences of one length L over an element sort with k values need
+    k**L >= n:  all lengths equal -> |x_0| >= the least such L  (pigeonhole)."""
+    n, least = len(clique), 0
+    while values ** least < n:
+        least += 1
+    x0 = clique[0]
+    same = tm.and_(*(tm.eq(tm.seq_len(x), tm.seq_len(x0)) for x in clique[1:]))
+    return ("Card", tm.implies(same, tm.le(tm.int(least), tm.seq_len(x0))))
 
 
 def seq_sort(t: Term) -> SeqSort | None:

@@ -35,7 +35,7 @@ from vecverify.values import UValue, Value
 from .abstraction import Abstraction, Unsupported
 from .model import Configuration, extract_value, update_value
 from .quantifiers import Quantifiers
-from .rules import Rules
+from .rules import Rules, cardinality, element_cardinality
 
 CALCULI = ("base", "ext")
 
@@ -123,6 +123,8 @@ class SeqSolver:
                 self.facts |= set(_conjuncts(qf))
                 self._register(qf, from_input=True)
                 solver.assertFormula(self.abs(qf))
+            for lemma in self._cardinality():
+                self._lemma(*lemma)
             self._flush()
         except Unsupported as exc:
             return Outcome("unknown", str(exc), stats=self.stats)
@@ -210,6 +212,30 @@ class SeqSolver:
                 self._lemma(*rules.deq_ext(t.args[0], t.args[1]))
         elif t.op is Op.APPLY and any(isinstance(a.sort, SeqSort) for a in t.args):
             self.uf_apps.append(t)
+
+    def _cardinality(self) -> list[tuple[str, Term]]:
+        """Pigeonhole lemmas for cliques of asserted disequalities between sequences over a
+        finite element sort (found greedily; any clique gives a valid lemma)."""
+        neighbours: dict[Term, set[Term]] = {}
+        for f in self.facts:
+            if f.op is Op.NOT and f.args[0].op is Op.EQ:
+                x, y = f.args[0].args
+                if isinstance(x.sort, SeqSort) and element_cardinality(x.sort.elem):
+                    neighbours.setdefault(x, set()).add(y)
+                    neighbours.setdefault(y, set()).add(x)
+        out, used = [], set()
+        for x in sorted(neighbours, key=lambda t: -len(neighbours[t])):
+            if x in used:
+                continue
+            clique = [x]
+            for y in sorted(neighbours[x], key=lambda t: t.id):
+                if all(y in neighbours[c] for c in clique):
+                    clique.append(y)
+            if len(clique) > 2:
+                used |= set(clique)
+                k = element_cardinality(x.sort.elem)  # type: ignore[union-attr]
+                out.append(cardinality(self.tm, clique, k))  # type: ignore[arg-type]
+        return out
 
     def _lemma(self, rule: str, lemma: Term) -> bool:
         if lemma.is_true() or lemma in self.emitted or rule in self.disabled:

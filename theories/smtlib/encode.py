@@ -6,7 +6,8 @@ from typing import Iterable
 from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import Op
 from vecverify.terms.printer import smt_symbol, to_smtlib
-from vecverify.terms.sorts import (BOOL, INT, ArraySort, SeqSort, Sort, UninterpretedSort,
+from vecverify.terms.sorts import (BOOL, INT, ArraySort, BitVecSort, SeqSort, Sort,
+                                   UninterpretedSort,
                                    uninterpreted_sorts)
 from vecverify.terms.walkers import postorder
 from vecverify.values import ArrayValue, OpenRead, UValue, Value
@@ -58,6 +59,8 @@ def value_smtlib(value: Value, sort: Sort) -> str:
     if sort == INT:
         v = int(value)  # type: ignore[arg-type]
         return str(v) if v >= 0 else f"(- {-v})"
+    if isinstance(sort, BitVecSort):
+        return "#b" + format(int(value), f"0{sort.width}b")  # type: ignore[arg-type]
     if isinstance(sort, SeqSort):
         if isinstance(value, OpenRead):
             raise ValueError("open sequence value")

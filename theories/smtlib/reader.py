@@ -4,13 +4,14 @@ Supported: the core theory (`and or not => xor = distinct ite`, chainable `=`), 
 nonlinear integer arithmetic (`+ - * div mod abs <= < >= >`, numerals, `(- 5)` and cvc5's
 `-5`), uninterpreted sorts (arity 0) and functions, `(Seq T)` (`seq.empty seq.unit seq.len
 seq.++ seq.extract seq.nth seq.update seq.at`), `(Array I E)` (`select store`,
-`((as const (Array I E)) v)`), `let`, `forall`/`exists`, `!` annotations (`:named`),
+`((as const (Array I E)) v)`), bit-vectors (`(_ BitVec w)`, `#b`/`#x`/`(_ bvN w)` literals and
+the operators of `vecverify.terms.ops.BV_FUNCTIONS`), `let`, `forall`/`exists`, `!` annotations (`:named`),
 `define-fun` (macro-expanded at each use), parameterless `define-sort`, and the commands
 `set-logic set-option set-info declare-sort declare-fun declare-const define-fun define-sort
 assert push pop check-sat check-sat-assuming get-model get-value get-info echo reset
 reset-assertions exit`.
 
-Other theories (strings, reals, bit-vectors, datatypes, ...) are not errors: the construct is
+Other theories (strings, reals, datatypes, other bit-vector operators, ...) are not errors: the construct is
 recorded as an `Unsupported(symbol, span)` on the assertion that uses it (or the symbol it
 declares), and a `check-sat` over such assertions answers `unknown`.  Malformed input
 (syntax, unknown symbols, ill-sorted applications) raises `InputError` with its location.
@@ -25,7 +26,9 @@ from typing import Callable
 
 from vecverify.errors import InputError, InternalError, Span
 from vecverify.terms.manager import Term, TermManager
-from vecverify.terms.sorts import BOOL, INT, ArraySort, SeqSort, Sort, UninterpretedSort
+from vecverify.terms.ops import BV_FUNCTIONS
+from vecverify.terms.sorts import (BOOL, INT, ArraySort, BitVecSort, SeqSort, Sort,
+                                   UninterpretedSort)
 from vecverify.terms.walkers import substitute
 
 from .sexpr import (BINARY, DECIMAL, HEX, KEYWORD, LIST, NUMERAL, STRING, SYMBOL, SExpr,
@@ -43,7 +46,7 @@ _UNSUPPORTED_NAMES = frozenset({
     "set.empty", "set.universe", "bag.empty", "bag", "fp", "+oo", "-oo", "+zero", "-zero",
     "NaN"})
 _UNSUPPORTED_SORTS = frozenset({
-    "String", "Real", "RegLan", "BitVec", "FloatingPoint", "RoundingMode", "Float16",
+    "String", "Real", "RegLan", "FloatingPoint", "RoundingMode", "Float16",
     "Float32", "Float64", "Float128", "Set", "Bag", "Tuple", "UnitTuple", "Relation",
     "FiniteField", "Nullable", "Char", "Table"})
 _NEG_NUMERAL = re.compile(r"^-(0|[1-9][0-9]*)$")
@@ -205,6 +208,11 @@ class Reader:
                 if len(args) != 2:
                     raise self._err(e, "Array takes two sort arguments", "smtlib.sort")
                 return ArraySort(self.sort(args[0]), self.sort(args[1]))
+            if (head == "_" and len(args) == 2 and args[0].is_symbol("BitVec")
+                    and args[1].kind == NUMERAL):
+                if int(args[1].value) < 1:  # type: ignore[arg-type]
+                    raise self._err(e, "a bit-vector sort needs a positive width", "smtlib.sort")
+                return BitVecSort(int(args[1].value))  # type: ignore[arg-type]
             if head == "_" and args and args[0].kind == SYMBOL:
                 raise self._unsupported(str(args[0].value), e)
             if head in _UNSUPPORTED_SORTS:
@@ -237,7 +245,11 @@ class Reader:
         if e.kind == DECIMAL:
             raise self._unsupported("decimal (Real)", e)
         if e.kind in (HEX, BINARY):
-            raise self._unsupported(f"{e.value} (bit-vector)", e)
+            digits = str(e.value)[2:]
+            if not digits:
+                raise self._err(e, f"empty bit-vector literal {e.value}")
+            bits = 4 if e.kind == HEX else 1
+            return tm.bv_const(int(digits, 16 if e.kind == HEX else 2), bits * len(digits))
         if e.kind == STRING:
             raise self._unsupported("string literal", e)
         if e.kind == KEYWORD:
@@ -248,6 +260,10 @@ class Reader:
             raise self._err(e, "empty application '()'")
         head = e.items[0]
         args = e.items[1:]
+        if (head.is_symbol("_") and len(args) == 2 and args[0].kind == SYMBOL
+                and str(args[0].value).startswith("bv") and str(args[0].value)[2:].isdigit()
+                and args[1].kind == NUMERAL and int(args[1].value) > 0):  # type: ignore[arg-type]
+            return tm.bv_const(int(str(args[0].value)[2:]), int(args[1].value))  # type: ignore[arg-type]
         if head.kind == SYMBOL and not head.quoted:
             name = str(head.value)
             special = _SPECIAL.get(name)
@@ -740,6 +756,7 @@ _BUILTINS: dict[str, Callable[..., Term]] = {
     "seq.nth": TermManager.seq_nth, "seq.update": TermManager.seq_update,
     "seq.at": lambda tm, s, i: tm.seq_extract(s, i, tm.int(1)),
     "select": TermManager.select, "store": TermManager.store,
+    **{name: (lambda n: lambda tm, *xs: tm.bv(n, *xs))(name) for name in BV_FUNCTIONS},
 }
 _ARITY: dict[str, tuple[int, int | None]] = {
     "and": (1, None), "or": (1, None), "not": (1, 1), "=>": (2, None), "xor": (2, None),
@@ -748,6 +765,7 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     ">=": (2, None), ">": (2, None), "seq.unit": (1, 1), "seq.len": (1, 1),
     "seq.++": (1, None), "seq.extract": (3, 3), "seq.nth": (2, 2), "seq.update": (3, 3),
     "seq.at": (2, 2), "select": (2, 2), "store": (3, 3),
+    **{name: (arity, arity) for name, (arity, _) in BV_FUNCTIONS.items()},
 }
 _SPECIAL: dict[str, Callable[[Reader, SExpr, tuple[SExpr, ...], dict[str, Term]], Term]] = {
     "let": Reader._let, "forall": Reader._quant, "exists": Reader._quant, "as": Reader._as,

@@ -147,6 +147,8 @@ def to_value(term: Any) -> Value:
         return bool(term.getBooleanValue())
     if term.isIntegerValue():
         return int(term.getIntegerValue())
+    if term.isBitVectorValue():
+        return int(term.getBitVectorValue(10))
     if term.isSequenceValue():
         return tuple(to_value(e) for e in term.getSequenceValue())
     if term.isUninterpretedSortValue():

@@ -82,6 +82,11 @@ class Evaluator:
             return env[t]
         if op in (Op.BOOL_CONST, Op.INT_CONST):
             return t.payload  # type: ignore[return-value]
+        if op is Op.BV_CONST:
+            return t.payload[0]  # type: ignore[index]
+        if op is Op.BV:
+            return bv_apply(str(t.payload), a[0].sort.width,  # type: ignore[attr-defined]
+                            [int(ev(x, env)) for x in a])  # type: ignore[arg-type]
         if op is Op.SEQ_EMPTY:
             return ()
         if op is Op.NOT:
@@ -434,6 +439,33 @@ class Evaluator:
 
     def _int(self, t: Term | None, env: dict[Term, Value]) -> int:
         return 0 if t is None else int(self._eval(t, env))  # type: ignore[arg-type]
+
+
+def bv_apply(name: str, width: int, v: list[int]) -> Value:
+    """SMT-LIB's bit-vector operators on unsigned values (udiv by 0 is all ones, urem by 0
+    the dividend, as the standard fixes them)."""
+    mask = (1 << width) - 1
+
+    def signed(x: int) -> int:
+        return x - (1 << width) if x >> (width - 1) else x
+
+    if name == "bvnot":
+        return ~v[0] & mask
+    if name == "bvneg":
+        return -v[0] & mask
+    a, b = v
+    table = {
+        "bvadd": lambda: (a + b) & mask, "bvsub": lambda: (a - b) & mask,
+        "bvmul": lambda: (a * b) & mask, "bvand": lambda: a & b, "bvor": lambda: a | b,
+        "bvxor": lambda: a ^ b, "bvudiv": lambda: a // b if b else mask,
+        "bvurem": lambda: a % b if b else a, "bvshl": lambda: (a << b) & mask if b < width else 0,
+        "bvlshr": lambda: a >> b if b < width else 0,
+        "bvult": lambda: a < b, "bvule": lambda: a <= b, "bvugt": lambda: a > b,
+        "bvuge": lambda: a >= b, "bvslt": lambda: signed(a) < signed(b),
+        "bvsle": lambda: signed(a) <= signed(b), "bvsgt": lambda: signed(a) > signed(b),
+        "bvsge": lambda: signed(a) >= signed(b),
+    }
+    return table[name]()
 
 
 def _guards(body: Term, universal: bool) -> list[Term]:

@@ -19,8 +19,8 @@ from typing import Iterable
 
 from vecverify.errors import InternalError
 
-from .ops import EXPLICIT_SORT, Op
-from .sorts import BOOL, INT, ArraySort, SeqSort, Sort
+from .ops import BV_FUNCTIONS, EXPLICIT_SORT, Op
+from .sorts import BOOL, INT, ArraySort, BitVecSort, SeqSort, Sort
 
 
 class Term:
@@ -259,6 +259,14 @@ class TermManager:
     def store(self, a: Term, i: Term, v: Term) -> Term:
         return self.mk(Op.STORE, (a, i, v))
 
+    def bv_const(self, value: int, width: int) -> Term:
+        """The bit-vector literal of `width` bits whose unsigned value is `value mod 2**width`."""
+        return self.mk(Op.BV_CONST, (), (value % (1 << width), width))
+
+    def bv(self, name: str, *args: Term) -> Term:
+        """A bit-vector operator application (`bvadd`, `bvult`, ... see ops.BV_FUNCTIONS)."""
+        return self.mk(Op.BV, args, name)
+
     def const_array(self, sort: ArraySort, value: Term) -> Term:
         """The array of sort `sort` holding `value` at every index."""
         return self.mk(Op.CONST_ARRAY, (value,), None, sort)
@@ -281,13 +289,20 @@ def _sort_of(op: Op, args: tuple[Term, ...], payload: object, given: Sort | None
             _expect(len(args) == 1 and isinstance(given, ArraySort)
                     and args[0].sort == given.elem, op, args)
         return given
-    derived = _derived_sort(op, args)
+    derived = _derived_sort(op, args, payload)
     if given is not None and given != derived:
         raise InternalError(f"{op.name} has sort {derived.smt()}, not {given.smt()}")
     return derived
 
 
-def _derived_sort(op: Op, args: tuple[Term, ...]) -> Sort:
+def _derived_sort(op: Op, args: tuple[Term, ...], payload: object = None) -> Sort:
+    if op is Op.BV_CONST:
+        return BitVecSort(payload[1])  # type: ignore[index]
+    if op is Op.BV:
+        arity, result = BV_FUNCTIONS.get(str(payload), (-1, ""))
+        _expect(arity == len(args) and isinstance(args[0].sort, BitVecSort)
+                and all(a.sort == args[0].sort for a in args), op, args)
+        return BOOL if result == "bool" else args[0].sort
     if op is Op.BOOL_CONST:
         return BOOL
     if op is Op.INT_CONST:

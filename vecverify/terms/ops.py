@@ -46,9 +46,12 @@ class Op(Enum):
     SELECT = auto()
     STORE = auto()
     CONST_ARRAY = auto()  # args: the value at every index; the sort says which (Array I E)
+    # bit-vectors
+    BV_CONST = auto()     # payload: (value, width), 0 <= value < 2**width
+    BV = auto()           # a bit-vector operator of SMT-LIB's FixedSizeBitVectors (payload: name)
 
 
-LEAVES = frozenset({Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.SEQ_EMPTY})
+LEAVES = frozenset({Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.SEQ_EMPTY, Op.BV_CONST})
 BOOL_OPS = frozenset({Op.NOT, Op.AND, Op.OR, Op.IMPLIES, Op.IFF, Op.ITE, Op.EQ})
 UF_OPS = frozenset({Op.APPLY})
 QUANTIFIERS = frozenset({Op.FORALL, Op.EXISTS})
@@ -56,8 +59,9 @@ ARITH_OPS = frozenset({Op.LE, Op.LT, Op.ADD, Op.SUB, Op.NEG, Op.MUL, Op.DIV, Op.
 SEQ_OPS = frozenset({Op.SEQ_UNIT, Op.SEQ_CONCAT, Op.SEQ_LEN, Op.SEQ_NTH, Op.SEQ_UPDATE,
                      Op.SEQ_EXTRACT})
 ARRAY_OPS = frozenset({Op.SELECT, Op.STORE, Op.CONST_ARRAY})
+BV_OPS = frozenset({Op.BV})
 
-_GROUPS = (LEAVES, BOOL_OPS, UF_OPS, QUANTIFIERS, ARITH_OPS, SEQ_OPS, ARRAY_OPS)
+_GROUPS = (LEAVES, BOOL_OPS, UF_OPS, QUANTIFIERS, ARITH_OPS, SEQ_OPS, ARRAY_OPS, BV_OPS)
 assert sum(len(g) for g in _GROUPS) == len(Op), "operator groups must partition Op"
 assert frozenset().union(*_GROUPS) == frozenset(Op), "operator groups must cover Op"
 
@@ -71,7 +75,18 @@ SMT_NAMES: dict[Op, str] = {
     Op.SEQ_EXTRACT: "seq.extract",
     Op.SELECT: "select", Op.STORE: "store", Op.CONST_ARRAY: "const",
 }
-assert set(SMT_NAMES) == set(Op) - {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.APPLY}
+assert set(SMT_NAMES) == set(Op) - {Op.VAR, Op.BVAR, Op.BOOL_CONST, Op.INT_CONST, Op.APPLY,
+                                   Op.BV_CONST, Op.BV}
+
+# Bit-vector operators: name -> (arity, result) where result is "bv" (the arguments' sort) or
+# "bool".  All take arguments of one bit-vector sort.
+BV_FUNCTIONS: dict[str, tuple[int, str]] = {
+    **{n: (2, "bv") for n in ("bvadd", "bvsub", "bvmul", "bvudiv", "bvurem", "bvand", "bvor",
+                              "bvxor", "bvshl", "bvlshr")},
+    **{n: (1, "bv") for n in ("bvnot", "bvneg")},
+    **{n: (2, "bool") for n in ("bvult", "bvule", "bvugt", "bvuge", "bvslt", "bvsle", "bvsgt",
+                                "bvsge")},
+}
 
 # Operators whose node sort is given when the node is built, not derived from the arguments:
 # rebuilding such a node (substitution, boxing) must pass its sort again.

@@ -50,6 +50,13 @@ class _Printer(DagWalker[str]):
             return f"((as const {t.sort.smt()}) {v.payload})"
         return f"((as const {t.sort.smt()}) {args[0]})"
 
+    def walk_bv_const(self, t: Term, args: list[str]) -> str:
+        value, width = t.payload  # type: ignore[misc]
+        return "#b" + format(value, f"0{width}b")
+
+    def walk_bv(self, t: Term, args: list[str]) -> str:
+        return f"({t.payload} {' '.join(args)})"
+
     def walk_apply(self, t: Term, args: list[str]) -> str:
         return f"({smt_symbol(str(t.payload))} {' '.join(args)})"
 
@@ -63,7 +70,7 @@ def is_smt_value(t: Term) -> bool:
     application, not a value, so no nonempty sequence qualifies.)"""
     while t.op is Op.CONST_ARRAY:
         t = t.args[0]
-    return t.op in (Op.BOOL_CONST, Op.INT_CONST, Op.SEQ_EMPTY)
+    return t.op in (Op.BOOL_CONST, Op.INT_CONST, Op.SEQ_EMPTY, Op.BV_CONST)
 
 
 def to_smtlib(term: Term) -> str:

@@ -1,4 +1,5 @@
-"""SMT sorts of the terms vecverify builds: Bool, Int, uninterpreted sorts, (Seq T), (Array I E).
+"""SMT sorts of the terms vecverify builds: Bool, Int, uninterpreted sorts, bit-vectors, (Seq T),
+(Array I E).
 
 Sorts are small frozen values, so structural equality is enough and they hash-cons for free.
 """
@@ -52,6 +53,16 @@ class ArraySort(Sort):
 
     def smt(self) -> str:
         return f"(Array {self.index.smt()} {self.elem.smt()})"
+
+
+@dataclass(frozen=True)
+class BitVecSort(Sort):
+    """Bit-vectors of a fixed width: a finite sort with 2**width values."""
+
+    width: int
+
+    def smt(self) -> str:
+        return f"(_ BitVec {self.width})"
 
 
 BOOL = BoolSort()
