@@ -419,3 +419,18 @@ def test_pigeonhole_over_a_finite_element_sort(tmp_path: Path, n: int, length: i
     assert r.stdout.split() == [expected], r.stderr
     if expected == "unsat" and n > 2 ** length:
         assert "Card 1" in r.stderr
+
+
+@pytest.mark.parametrize("solver", ["cvc5", "python"])
+def test_get_value_of_function_applications(tmp_path: Path, solver: str) -> None:
+    path = tmp_path / "uf.smt2"
+    path.write_text("(set-logic ALL)(declare-fun f (Int) Int)(declare-fun v () (Seq Int))"
+                    "(assert (= (f 3) 7))(assert (= (seq.len v) 2))"
+                    "(assert (= (seq.nth v 5) (+ (f 3) 4)))(check-sat)"
+                    "(get-value ((f 3) (f (- 4 1)) (seq.nth v 5) (seq.len v)))\n")
+    r = run_cli(str(path), "--solver", solver)
+    assert r.returncode == 0, r.stderr
+    # a function point the model fixes, the same point spelled differently, an
+    # out-of-bounds read the model fixes
+    assert r.stdout.splitlines() == [
+        "sat", "(((f 3) 7) ((f (- 4 1)) 7) ((seq.nth v 5) 11) ((seq.len v) 2))"]

@@ -115,6 +115,7 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
 
     from vecverify.drivers import SolverResult, SolverTask, run_tasks
     from vecverify.drivers.registry import factory
+    from vecverify.terms.printer import to_smtlib
     from vecverify.theories.smtlib import read_file
     from vecverify.theories.smtlib.queries import queries
 
@@ -125,11 +126,21 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
         err.write(exc.render() + "\n")
         return EXIT_INPUT
     checks = queries(script)
+    # get-value terms become probes of the check-sat before them: the solver evaluates them
+    # in its own model (which knows its uninterpreted functions)
+    probes: list[list] = [[] for _ in checks]
+    n_check = -1
+    for cmd in script.commands:
+        if cmd.kind == "check-sat":
+            n_check += 1
+        elif cmd.kind == "get-value" and n_check >= 0 and cmd.unsupported is None:
+            probes[n_check] += cmd.terms
     tasks, where = [], []
     for k, query in enumerate(checks):
         if not query.unsupported:
             text, quantified = query.smtlib(script)
-            tasks.append(SolverTask(text, timeout_s=timeout, quantified=quantified))
+            tasks.append(SolverTask(text, tuple(to_smtlib(t) for t in probes[k]),
+                                    timeout_s=timeout, quantified=quantified))
             where.append(k)
     results: list[SolverResult] = [SolverResult("unknown", q.unsupported, solver=solver)
                                    for q in checks]
@@ -160,7 +171,8 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
             out.write(_smt_model(last, list(checks[n_check].declared) if n_check >= 0 else [])
                       + "\n")
         elif cmd.kind == "get-value":
-            out.write(_smt_values(last, cmd) + "\n")
+            got = dict(zip(probes[n_check], last.probes)) if last is not None else {}
+            out.write(_smt_values(last, cmd, got) + "\n")
         elif cmd.kind == "get-info":
             if cmd.name == ":reason-unknown" and last is not None and last.status == "unknown":
                 reason = (last.reason or "unknown").replace('"', '""')
@@ -216,7 +228,9 @@ def _smt_model(result, declared: list) -> str:
     return "\n".join(lines) + "\n)"
 
 
-def _smt_values(result, cmd) -> str:
+def _smt_values(result, cmd, solved: dict) -> str:
+    """`solved`: the values the solver gave the terms in its model (probes); the others are
+    evaluated on the model's constants."""
     from vecverify.terms.evaluate import Evaluator
     from vecverify.theories.smtlib.encode import value_smtlib
 
@@ -228,7 +242,10 @@ def _smt_values(result, cmd) -> str:
     pairs = []
     for text, term in zip(cmd.texts, cmd.terms):
         try:
-            pairs.append(f"({text} {value_smtlib(ev.value(term), term.sort)})")
+            value = solved.get(term)
+            if value is None:
+                value = ev.value(term)
+            pairs.append(f"({text} {value_smtlib(value, term.sort)})")
         except Exception as exc:  # noqa: BLE001 - not evaluable on this model
             return _smt_error(f"cannot evaluate {text} on the model: {exc}")
     return "(" + " ".join(pairs) + ")"

@@ -210,7 +210,7 @@ class SeqSolver:
             self.seq_eqs.append(t)
             if from_input and t not in self.facts:
                 self._lemma(*rules.deq_ext(t.args[0], t.args[1]))
-        elif t.op is Op.APPLY and any(isinstance(a.sort, SeqSort) for a in t.args):
+        elif t.op is Op.APPLY:          # its model value is a probe of the final model
             self.uf_apps.append(t)
 
     def _cardinality(self) -> list[tuple[str, Term]]:

@@ -136,7 +136,7 @@ class Evaluator:
                 return ()
             return s[i:i + j]  # type: ignore[index, operator]
         if op is Op.APPLY:      # an uninterpreted function: what the model says (probes)
-            return self._probe(t, env, "an uninterpreted function application")
+            return self._apply(t, [ev(x, env) for x in a])
         if op is Op.SELECT:
             return ev(a[0], env).select(ev(a[1], env))  # type: ignore[union-attr]
         if op is Op.STORE:
@@ -204,6 +204,25 @@ class Evaluator:
         if op is Op.DIV:
             return q
         return a - b * q
+
+    def _apply(self, t: Term, args: list[Value]) -> Value:
+        """The function's value at `args`: the probe of an application at the same point, or
+        else (a point the model does not fix) the value of the first probed point."""
+        if t in self.probes:
+            return self._settle(t.sort, self.probes[t])
+        default = None
+        for p, v in self.probes.items():
+            if p.op is Op.APPLY and p.payload == t.payload:
+                try:
+                    if [self._eval(x, {}) for x in p.args] == args:
+                        return self._settle(t.sort, v)
+                except NotEvaluable:
+                    continue
+                default = v if default is None else default
+        if default is None:
+            raise NotEvaluable("an uninterpreted function application whose value the model "
+                               "does not fix")
+        return self._settle(t.sort, default)
 
     def _probe(self, t: Term, env: dict[Term, Value], what: str) -> Value:
         if t in self.probes:          # probes are closed terms, so env does not matter
