@@ -330,7 +330,7 @@ class SeqSolver:
             s, j = n.args
             c, p, e = cls[s], values[j], values[n]
             if 0 <= p < c.length:  # type: ignore[operator]
-                if c.value[p] != e:  # type: ignore[index]
+                if p >= len(c.value) or c.value[p] != e:  # type: ignore[index, arg-type]
                     failures.append(f"nth {n}")
                     if c.unit is not None:
                         new += self._lemma(*rules.nth_unit(c.unit, j))
@@ -365,7 +365,8 @@ class SeqSolver:
                 new += self._lemma(*rules.update_concat_inv(y, cy.definition.args[0]))
             else:
                 expect = update_value(cx.value, values[i], cls[z].value)  # type: ignore
-                wrong = {q for q in range(cy.length) if cy.value[q] != expect[q]}  # type: ignore
+                wrong = {q for q in range(min(len(cy.value), len(expect)))  # type: ignore
+                         if cy.value[q] != expect[q]}  # type: ignore
                 # the positions where the two ways of computing the class disagree are read
                 # or written somewhere: read the class there through both definitions
                 others = [u for u in (cy.update_def,) if u is not None]

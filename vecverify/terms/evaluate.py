@@ -43,7 +43,9 @@ class Evaluator:
         self.probes = dict(probes or {})
         self.domains = dict(domains or {})
         self.closed_memo: dict[Term, Value] = {}
-        self.oob: dict[tuple[object, object], Value] | None = None   # (seq, index) -> value
+        # (element sort, seq, index) -> value: the empty (Seq Int) and the empty (Seq E) are
+        # equal Python values, their reads are not
+        self.oob: dict[tuple[object, object, object], Value] | None = None
         self.oob_used: list[tuple[object, object]] = []   # out-of-bounds points read, in order
         # unprobed out-of-bounds reads of Int: distinct values far above (or below) the model's
         self.fresh_ints = (fresh_sign * v for v in itertools.count(10**9 + 7))
@@ -256,11 +258,12 @@ class Evaluator:
             for p, v in self.probes.items():
                 if p.op is Op.SEQ_NTH:
                     try:
-                        self.oob[(self._eval(p.args[0], {}), self._eval(p.args[1], {}))] = \
+                        self.oob[(p.sort, self._eval(p.args[0], {}),
+                                  self._eval(p.args[1], {}))] = \
                             self._normal(p.sort, self._settle(p.sort, v))
                     except NotEvaluable:
                         continue
-        key = (s, i)
+        key = (sort, s, i)
         if key not in self.oob:
             self.oob[key] = self._fresh(sort)
         return self.oob[key]
