@@ -6,6 +6,7 @@ What it cannot decide must say why, with one of the reasons the procedure docume
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,25 @@ ALLOWED_UNKNOWN = ("unsupported: (Seq (Seq", "unsupported: div", "unsupported: m
                    "unsupported: *", "timeout")
 
 
+SOLIDITY = Path(__file__).resolve().parent.parent / "examples" / "solidity"
+CONTRACTS = [SOLIDITY / v / f"{name}.sol" for v in ("correct", "buggy")
+             for name in ("Queue", "StakingPool", "Treasury")]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_python_solver_agrees_with_the_annotated_verdicts(path: Path) -> None:
+    agrees_with_annotations(path)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@pytest.mark.parametrize("path", CONTRACTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_python_solver_on_solidity_contracts(path: Path) -> None:
+    agrees_with_annotations(path)
+
+
+def agrees_with_annotations(path: Path) -> None:
     report = verify_paths([str(path)], Options(timeout_s=30.0, jobs=2, solver="python"))
     violated = {(line, kind) for line, kind, status in expected_outcomes(path)
                 if status == "violated"}
