@@ -434,3 +434,16 @@ def test_get_value_of_function_applications(tmp_path: Path, solver: str) -> None
     # out-of-bounds read the model fixes
     assert r.stdout.splitlines() == [
         "sat", "(((f 3) 7) ((f (- 4 1)) 7) ((seq.nth v 5) 11) ((seq.len v) 2))"]
+
+
+def test_python_solver_function_returning_a_sequence(tmp_path: Path) -> None:
+    """cvc5's regress0/seq/seq-ex1: f maps distinct sequences to distinct sequences."""
+    path = tmp_path / "f.smt2"
+    path.write_text("(set-logic QF_UFSLIA)(declare-fun x () (Seq Int))(declare-fun y () (Seq Int))"
+                    "(declare-fun f ((Seq Int)) (Seq Bool))(assert (not (= x y)))"
+                    "(assert (not (= (f x) (f y))))(check-sat)"
+                    "(get-value ((f x) (f y) x y))\n")
+    r = run_cli(str(path), "--solver", "python")
+    assert r.returncode == 0 and r.stdout.startswith("sat\n"), r.stderr
+    values = r.stdout.splitlines()[1]
+    assert "((f x) " in values and "((f y) " in values

@@ -198,6 +198,8 @@ class SeqSolver:
                 self.updates.append(t)
             elif t.op is Op.SEQ_EXTRACT:
                 self.extracts.append(t)
+            elif t.op is Op.APPLY:       # a function returning a sequence
+                self.uf_apps.append(t)
             self.abs.sort(t.sort)          # refuse unsupported element sorts early
             self.seq_terms.append(t)
             for lemma in rules.on_seq_term(t):
@@ -398,7 +400,8 @@ class SeqSolver:
             key = (app.payload,) + tuple(
                 conf.value(a) if isinstance(a.sort, SeqSort) else values[a] for a in app.args)
             other = apps.setdefault(key, app)
-            if other is not app and values[other] != values[app]:
+            if other is not app and self._app_value(conf, values, other) != \
+                    self._app_value(conf, values, app):
                 failures.append(f"function {app}")
                 for a, b in zip(app.args, other.args):
                     if isinstance(a.sort, SeqSort) and cls[a] is not cls[b]:
@@ -442,7 +445,7 @@ class SeqSolver:
             if isinstance(t.sort, SeqSort) and name not in defined:
                 model[name] = conf.value(t) if t in conf.cls_of else ()
         probes: dict[Term, Value] = {n: values[n] for n in self.nths}
-        probes.update({a: values[a] for a in self.uf_apps})
+        probes.update({a: self._app_value(conf, values, a) for a in self.uf_apps})
         ev = Evaluator(model, probes)
         for v, body in self.definitions:      # eliminated symbols: the value of their body
             try:
@@ -465,6 +468,11 @@ class SeqSolver:
                                f"satisfy the input (assertion {a})")
         user = {n: v for n, v in candidate.model.items() if not n.startswith("@")}
         return Outcome("sat", model=user, probes=candidate.probes, domains=candidate.domains)
+
+    @staticmethod
+    def _app_value(conf: Configuration, values: dict[Any, Value], app: Term) -> Value:
+        """A function application's value: concrete for a sequence, else the model's."""
+        return conf.value(app) if isinstance(app.sort, SeqSort) else values[app]
 
     def _index_terms(self) -> list[Term]:
         return list(dict.fromkeys(n.args[1] for n in self.nths))
