@@ -91,9 +91,6 @@ class Configuration:
     def value(self, t: Term) -> tuple:
         return self.cls_of[t].value  # type: ignore[return-value]
 
-    def length(self, t: Term) -> int:
-        return self.cls_of[t].length
-
     def usable_cat(self, c: Term) -> bool:
         """A concatenation that can define its class: both parts non-empty in the model."""
         return (self.cls_of[c.args[0]].length > 0 and self.cls_of[self.rest(c)].length > 0)

@@ -27,7 +27,7 @@ from typing import Callable
 
 from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import Op
-from vecverify.terms.sorts import INT, SeqSort
+from vecverify.terms.sorts import INT
 
 Lemma = tuple[str, Term]
 
@@ -52,9 +52,6 @@ class Rules:
             found = self.tm.fresh_var(f"@{purpose}", sort)
             self._skolems[k] = found
         return found
-
-    def is_skolem(self, t: Term) -> bool:
-        return t.op is Op.VAR and t.name.startswith("@")
 
     def len(self, s: Term) -> Term:
         return self.tm.seq_len(s)
@@ -252,6 +249,3 @@ def cardinality(tm: TermManager, clique: list[Term], values: int) -> Lemma:
     same = tm.and_(*(tm.eq(tm.seq_len(x), tm.seq_len(x0)) for x in clique[1:]))
     return ("Card", tm.implies(same, tm.le(tm.int(least), tm.seq_len(x0))))
 
-
-def seq_sort(t: Term) -> SeqSort | None:
-    return t.sort if isinstance(t.sort, SeqSort) else None

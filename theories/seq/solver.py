@@ -255,7 +255,6 @@ class SeqSolver:
 
     # -- reading the candidate model -----------------------------------------------------
     def _configuration(self) -> tuple[Configuration, dict[Any, Value]]:
-        from vecverify.drivers.cvc5_api import to_value
         tm = self.tm
         keys: list[Any] = []
         terms: list[Any] = []
