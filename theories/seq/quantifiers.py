@@ -27,7 +27,7 @@ from vecverify.terms.evaluate import Evaluator, NotEvaluable
 from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import Op
 from vecverify.terms.sorts import BOOL, INT
-from vecverify.terms.walkers import postorder, substitute
+from vecverify.terms.walkers import has_quantifier, postorder, substitute
 from vecverify.values import Value
 
 from .abstraction import Unsupported
@@ -63,13 +63,13 @@ class Quantifiers:
     # -- preprocessing -------------------------------------------------------------------
     def eliminate(self, t: Term) -> Term:
         """`t` without quantifiers, at positive polarity."""
-        if not any(x.op in (Op.FORALL, Op.EXISTS) for x in postorder(t)):
+        if not has_quantifier(t):
             return t
         return self._walk(t, +1)
 
     def _walk(self, t: Term, pol: int) -> Term:
         tm, op = self.tm, t.op
-        if not any(x.op in (Op.FORALL, Op.EXISTS) for x in postorder(t)):
+        if not has_quantifier(t):
             return t
         if op is Op.NOT:
             return tm.not_(self._walk(t.args[0], -pol))

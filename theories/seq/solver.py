@@ -25,11 +25,12 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from vecverify.drivers.cvc5_api import unknown_reason
 from vecverify.terms.evaluate import Evaluator, NotEvaluable
 from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import Op
 from vecverify.terms.sorts import SeqSort, UninterpretedSort
-from vecverify.terms.walkers import postorder
+from vecverify.terms.walkers import conjuncts, postorder
 from vecverify.values import UValue, Value
 
 from .abstraction import Abstraction, Unsupported
@@ -120,7 +121,7 @@ class SeqSolver:
             simplified, self.definitions = eliminate_definitions(self.tm, assertions)
             for a in simplified:
                 qf = self.quant.eliminate(a)
-                self.facts |= set(_conjuncts(qf))
+                self.facts |= set(conjuncts(qf))
                 self._register(qf, from_input=True)
                 solver.assertFormula(self.abs(qf))
             for lemma in self._cardinality():
@@ -144,9 +145,8 @@ class SeqSolver:
             if result.isUnsat():
                 return self._done(Outcome("unsat", stats=self.stats))
             if result.isUnknown():
-                why = str(result.getUnknownExplanation()).rsplit(".", 1)[-1].lower()
-                return self._unknown("timeout" if why in ("timeout", "resourceout")
-                                     else f"cvc5: {why}")
+                why = unknown_reason(result)
+                return self._unknown(why if why == "timeout" else f"cvc5: {why}")
             try:
                 conf, values = self._configuration()
                 new, failures = self._refine(conf, values)
@@ -512,10 +512,6 @@ class SeqSolver:
         return out
 
 
-def _conjuncts(t: Term) -> list[Term]:
-    return [x for a in t.args for x in _conjuncts(a)] if t.op is Op.AND else [t]
-
-
 def eliminate_definitions(tm: TermManager, assertions: list[Term]
                           ) -> tuple[list[Term], list[tuple[Term, Term]]]:
     """Asserted equalities `v = t` (v a symbol not in t) substituted away, as solvers do in
@@ -529,7 +525,7 @@ def eliminate_definitions(tm: TermManager, assertions: list[Term]
     while changed:
         changed = False
         for n, a in enumerate(work):
-            for c in _conjuncts(a):
+            for c in conjuncts(a):
                 if c.op is not Op.EQ:
                     continue
                 for v, body in (c.args, c.args[::-1]):

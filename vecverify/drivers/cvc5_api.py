@@ -110,10 +110,7 @@ class Cvc5Solver:
         if result.isUnsat():
             return SolverResult("unsat", solver=self.name)
         if result.isUnknown():
-            why = str(result.getUnknownExplanation()).rsplit(".", 1)[-1].lower()
-            if why in ("timeout", "resourceout"):
-                why = "timeout"
-            return SolverResult("unknown", why, solver=self.name)
+            return SolverResult("unknown", unknown_reason(result), solver=self.name)
         if not want_model:
             return SolverResult("sat", solver=self.name)
         model: dict[str, Value] = {}
@@ -135,6 +132,12 @@ class Cvc5Solver:
             domains[sort.getSymbol()] = [to_value(v) for v in solver.getModelDomainElements(sort)]
         return SolverResult("sat", model=model, probes=tuple(probes), domains=domains,
                             solver=self.name)
+
+
+def unknown_reason(result: Any) -> str:
+    """Why cvc5 answered unknown, in lower case; time and resource limits are `timeout`."""
+    why = str(result.getUnknownExplanation()).rsplit(".", 1)[-1].lower()
+    return "timeout" if why in ("timeout", "resourceout") else why
 
 
 def to_value(term: Any) -> Value:

@@ -18,22 +18,16 @@ class PythonSeqSolver:
     def check(self, task: SolverTask) -> SolverResult:
         from vecverify.theories.seq import SeqSolver
         from vecverify.theories.smtlib import read_script
+        from vecverify.theories.smtlib.queries import queries
 
         start = time.monotonic()
         script = read_script(task.smtlib, "<task>")
-        assertions, declared = [], []
-        for cmd in script.commands:
-            if cmd.unsupported is not None:
-                return SolverResult("unknown", cmd.unsupported.reason, solver=self.name,
-                                    time_s=time.monotonic() - start)
-            if cmd.kind == "assert" and cmd.term is not None:
-                assertions.append(cmd.term)
-            elif cmd.kind in ("declare-fun", "declare-const") and cmd.term is not None:
-                declared.append(cmd.term)
-            elif cmd.kind == "check-sat":
-                break
+        query = queries(script)[0]          # a task is one check-sat
+        if query.unsupported:
+            return SolverResult("unknown", query.unsupported, solver=self.name,
+                                time_s=time.monotonic() - start)
         solver = SeqSolver(script.tm, self.calculus, timeout_s=task.timeout_s)
-        out = solver.check(assertions, declared)
+        out = solver.check(list(query.assertions), query.declared)
         stats = out.stats.as_dict()
         if out.status != "sat":
             return SolverResult(out.status, out.reason, time_s=time.monotonic() - start,

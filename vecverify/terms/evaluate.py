@@ -26,7 +26,7 @@ from vecverify.values import ArrayValue, OpenRead, UValue, Value
 
 from .manager import Term
 from .ops import Op
-from .walkers import postorder
+from .walkers import conjuncts, postorder
 from .sorts import BOOL, INT, ArraySort, SeqSort, Sort, UninterpretedSort
 
 MAX_DOMAIN = 20000
@@ -292,7 +292,7 @@ class Evaluator:
                 binders += list(body.args[:-1])
                 body = body.args[-1]
             elif want_all and body.op is Op.IMPLIES and body.args[1].op is Op.FORALL:
-                outer += _conjuncts(body.args[0])
+                outer += conjuncts(body.args[0])
                 body = body.args[1]
             else:
                 break
@@ -497,7 +497,7 @@ def _guards(body: Term, universal: bool) -> list[Term]:
     if universal:
         while True:
             if body.op is Op.IMPLIES:
-                out += _conjuncts(body.args[0])
+                out += conjuncts(body.args[0])
                 body = body.args[1]
             elif body.op is Op.OR:
                 out += [x.args[0] for x in body.args if x.op is Op.NOT]
@@ -505,7 +505,7 @@ def _guards(body: Term, universal: bool) -> list[Term]:
             else:
                 break
     else:
-        out = _conjuncts(body)
+        out = conjuncts(body)
     return out
 
 
@@ -523,12 +523,6 @@ def _linear(t: Term, binders: set[Term]) -> tuple[Term | None, Term | None] | No
     if _mentions(t, binders):
         return None
     return None, t
-
-
-def _conjuncts(t: Term) -> list[Term]:
-    if t.op is Op.AND:
-        return [c for a in t.args for c in _conjuncts(a)]
-    return [t]
 
 
 def _closed_in(t: Term, env: dict[Term, Value], but: Term | None = None) -> bool:

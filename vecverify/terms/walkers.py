@@ -87,5 +87,12 @@ def free_vars(term: Term) -> set[Term]:
     return {t for t in postorder(term) if t.op is Op.VAR}
 
 
+def conjuncts(t: Term) -> list[Term]:
+    """The conjuncts of nested `and`s (the term itself if it is not one)."""
+    if t.op is Op.AND:
+        return [c for a in t.args for c in conjuncts(a)]
+    return [t]
+
+
 def has_quantifier(term: Term) -> bool:
     return any(t.op in (Op.FORALL, Op.EXISTS) for t in postorder(term))
