@@ -62,7 +62,7 @@ class Configuration:
             key = (t.sort, abstract[t])     # values of different sequence sorts never mix
             c = self.classes.get(key)
             if c is None:
-                c = Cls(key, int(values[_len_key(t)]))  # type: ignore[arg-type]
+                c = Cls(key, int(values[len_key(t)]))  # type: ignore[arg-type]
                 self.classes[key] = c
             c.terms.append(t)
             self.cls_of[t] = c
@@ -192,7 +192,7 @@ class _FreshElements:
         return found
 
 
-def _len_key(t: Term) -> Any:
+def len_key(t: Term) -> Any:
     """Where the solver stores the value of `seq.len t` in the values table."""
     return ("len", t)
 

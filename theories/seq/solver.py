@@ -34,7 +34,7 @@ from vecverify.terms.walkers import conjuncts, postorder
 from vecverify.values import UValue, Value
 
 from .abstraction import Abstraction, Unsupported
-from .model import Configuration, extract_value, update_value
+from .model import Configuration, extract_value, len_key, update_value
 from .quantifiers import Quantifiers
 from .rules import Rules, cardinality, element_cardinality
 
@@ -261,7 +261,7 @@ class SeqSolver:
         for t in self.seq_terms:
             keys.append(("abs", t))
             terms.append(self.abs(t))
-            keys.append(("len", t))
+            keys.append(len_key(t))
             terms.append(self.abs(tm.seq_len(t)))
         scalars: dict[Term, None] = {}
         for n in self.nths:
