@@ -24,6 +24,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from vecverify.terms.evaluate import update_value
 from vecverify.terms.manager import Term
 from vecverify.terms.ops import Op
 from vecverify.terms.sorts import BOOL, INT, BitVecSort, SeqSort, Sort, UninterpretedSort
@@ -196,15 +197,3 @@ def len_key(t: Term) -> Any:
     """Where the solver stores the value of `seq.len t` in the values table."""
     return ("len", t)
 
-
-def update_value(s: tuple, i: int, u: tuple) -> tuple:
-    if not 0 <= i < len(s):
-        return s
-    m = min(len(u), len(s) - i)
-    return s[:i] + u[:m] + s[i + m:]
-
-
-def extract_value(s: tuple, i: int, j: int) -> tuple:
-    if not 0 <= i < len(s) or j <= 0:
-        return ()
-    return s[i:i + j]

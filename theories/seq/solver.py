@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from vecverify.drivers.cvc5_api import unknown_reason
-from vecverify.terms.evaluate import Evaluator, NotEvaluable
+from vecverify.terms.evaluate import Evaluator, NotEvaluable, extract_value, update_value
 from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import Op
 from vecverify.terms.sorts import SeqSort, UninterpretedSort
@@ -34,7 +34,7 @@ from vecverify.terms.walkers import conjuncts, postorder
 from vecverify.values import UValue, Value
 
 from .abstraction import Abstraction, Unsupported
-from .model import Configuration, extract_value, len_key, update_value
+from .model import Configuration, len_key
 from .quantifiers import Quantifiers
 from .rules import Rules, cardinality, element_cardinality
 

@@ -126,17 +126,9 @@ class Evaluator:
                 return self._normal(t.sort, self._settle(t.sort, self.probes[t]))
             return self._oob_point(t, s, i)
         if op is Op.SEQ_UPDATE:
-            s, i, u = ev(a[0], env), ev(a[1], env), ev(a[2], env)
-            n = len(s)  # type: ignore[arg-type]
-            if not 0 <= i < n:  # type: ignore[operator]
-                return s
-            m = min(len(u), n - i)  # type: ignore[arg-type, operator]
-            return s[:i] + u[:m] + s[i + m:]  # type: ignore[index, operator]
+            return update_value(ev(a[0], env), ev(a[1], env), ev(a[2], env))  # type: ignore
         if op is Op.SEQ_EXTRACT:
-            s, i, j = ev(a[0], env), ev(a[1], env), ev(a[2], env)
-            if not (0 <= i < len(s)) or j <= 0:  # type: ignore[operator, arg-type]
-                return ()
-            return s[i:i + j]  # type: ignore[index, operator]
+            return extract_value(ev(a[0], env), ev(a[1], env), ev(a[2], env))  # type: ignore
         if op is Op.APPLY:      # an uninterpreted function: what the model says (probes)
             return self._apply(t, [ev(x, env) for x in a])
         if op is Op.SELECT:
@@ -461,6 +453,21 @@ class Evaluator:
 
     def _int(self, t: Term | None, env: dict[Term, Value]) -> int:
         return 0 if t is None else int(self._eval(t, env))  # type: ignore[arg-type]
+
+
+def update_value(s: tuple, i: int, u: tuple) -> tuple:
+    """`seq.update`: out of bounds the identity; `u` is cut off at the end of `s`."""
+    if not 0 <= i < len(s):
+        return s
+    m = min(len(u), len(s) - i)
+    return s[:i] + u[:m] + s[i + m:]
+
+
+def extract_value(s: tuple, i: int, j: int) -> tuple:
+    """`seq.extract`: empty unless 0 <= i < |s| and j > 0."""
+    if not 0 <= i < len(s) or j <= 0:
+        return ()
+    return s[i:i + j]
 
 
 def bv_apply(name: str, width: int, v: list[int]) -> Value:
