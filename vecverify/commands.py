@@ -126,20 +126,13 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
         err.write(exc.render() + "\n")
         return EXIT_INPUT
     checks = queries(script)
-    # get-value terms become probes of the check-sat before them: the solver evaluates them
-    # in its own model (which knows its uninterpreted functions)
-    probes: list[list] = [[] for _ in checks]
-    n_check = -1
-    for cmd in script.commands:
-        if cmd.kind == "check-sat":
-            n_check += 1
-        elif cmd.kind == "get-value" and n_check >= 0 and cmd.unsupported is None:
-            probes[n_check] += cmd.terms
     tasks, where = [], []
     for k, query in enumerate(checks):
         if not query.unsupported:
+            # get-value terms are probes: the solver evaluates them in its own model (which
+            # knows its uninterpreted functions)
             text, quantified = query.smtlib(script)
-            tasks.append(SolverTask(text, tuple(to_smtlib(t) for t in probes[k]),
+            tasks.append(SolverTask(text, tuple(to_smtlib(t) for t in query.probes),
                                     timeout_s=timeout, quantified=quantified))
             where.append(k)
     results: list[SolverResult] = [SolverResult("unknown", q.unsupported, solver=solver)
@@ -171,7 +164,7 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
             out.write(_smt_model(last, list(checks[n_check].declared) if n_check >= 0 else [])
                       + "\n")
         elif cmd.kind == "get-value":
-            got = dict(zip(probes[n_check], last.probes)) if last is not None else {}
+            got = dict(zip(checks[n_check].probes, last.probes)) if last is not None else {}
             out.write(_smt_values(last, cmd, got) + "\n")
         elif cmd.kind == "get-info":
             if cmd.name == ":reason-unknown" and last is not None and last.status == "unknown":

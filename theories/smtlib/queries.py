@@ -1,7 +1,7 @@
 """The check-sat queries of a script: the assertion stack (push/pop respected) at each one."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vecverify.terms.manager import Term
 
@@ -11,13 +11,14 @@ from .encode import encode
 
 @dataclass(frozen=True)
 class Query:
-    """One check-sat: its assertions, the constants in scope, and why it cannot be decided
-    (`unsupported: <symbol>`), if so."""
+    """One check-sat: its assertions, the constants in scope, why it cannot be decided
+    (`unsupported: <symbol>`), if so, and the terms the `get-value`s after it ask for."""
 
     command: Command
     assertions: tuple[Term, ...]
     declared: tuple[Term, ...]
     unsupported: str = ""
+    probes: list[Term] = field(default_factory=list)
 
     def smtlib(self, script: Script) -> tuple[str, bool]:
         """The query as a self-contained SMT-LIB script, and whether it has quantifiers."""
@@ -49,6 +50,8 @@ def queries(script: Script) -> list[Query]:
             terms = [c.term for c in stack if c.term is not None] + list(cmd.terms)
             out.append(Query(cmd, tuple(terms), tuple(c for fr in consts for c in fr),
                              bad.reason if bad else ""))
+        elif cmd.kind == "get-value" and out and cmd.unsupported is None:
+            out[-1].probes.extend(cmd.terms)
         elif cmd.kind == "exit":
             break
     return out
