@@ -191,6 +191,8 @@ class SeqSolver:
 
     def _register_node(self, t: Term, from_input: bool) -> None:
         rules = self.rules
+        if t.op is Op.APPLY:            # its model value is a probe of the final model
+            self.uf_apps.append(t)
         if isinstance(t.sort, SeqSort):
             if t.op is Op.SEQ_CONCAT:
                 self._register(self.abs.rest(t))
@@ -198,8 +200,6 @@ class SeqSolver:
                 self.updates.append(t)
             elif t.op is Op.SEQ_EXTRACT:
                 self.extracts.append(t)
-            elif t.op is Op.APPLY:       # a function returning a sequence
-                self.uf_apps.append(t)
             self.abs.sort(t.sort)          # refuse unsupported element sorts early
             self.seq_terms.append(t)
             for lemma in rules.on_seq_term(t):
@@ -212,8 +212,6 @@ class SeqSolver:
             self.seq_eqs.append(t)
             if from_input and t not in self.facts:
                 self._lemma(*rules.deq_ext(t.args[0], t.args[1]))
-        elif t.op is Op.APPLY:          # its model value is a probe of the final model
-            self.uf_apps.append(t)
 
     def _cardinality(self) -> list[tuple[str, Term]]:
         """Pigeonhole lemmas for cliques of asserted disequalities between sequences over a
