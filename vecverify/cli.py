@@ -23,7 +23,18 @@ Exit codes:
 
 
 def solver_options(f: Callable[..., None]) -> Callable[..., None]:
-    """--solver and --calculus, shared by `verify` and `smt`."""
+    """--solver, --calculus, --combination and --unsound-ok, shared by `verify` and `smt`."""
+    f = click.option(
+        "--unsound-ok", is_flag=True,
+        help="Let --combination no run on finite element sorts (Bool, small bit-vectors), "
+             "where its answers can be wrong.")(f)
+    f = click.option(
+        "--combination", type=click.Choice(["no", "polite", "hybrid"]), default=None,
+        help="How the Python procedure combines sequences with the element theory: hybrid "
+             "(default: arranges shared variables of stably infinite element sorts and every "
+             "witnessed variable of finite ones), polite (every witnessed variable of every "
+             "sort), no (Nelson-Oppen: shared variables only; refused on finite element "
+             "sorts without --unsound-ok).")(f)
     f = click.option(
         "--calculus", type=click.Choice(["ext", "base"]), default="ext", show_default=True,
         help="The Python procedure's calculus: ext (array-style rules for nth/update) or base "
@@ -72,12 +83,14 @@ def cli() -> None:
 @click.option("--stats", is_flag=True, help="Print time per phase to stderr.")
 @solidity_options
 def verify(files: tuple[str, ...], fmt: str, timeout: float, jobs: int, solver: str,
-           calculus: str, verbose: bool, stats: bool, solc: str | None, base_path: str | None,
+           calculus: str, combination: str | None, unsound_ok: bool, verbose: bool,
+           stats: bool, solc: str | None, base_path: str | None,
            include_paths: tuple[str, ...]) -> None:
     """Verify every check of FILES (.vec programs, .sol contracts) and report each one that
     is not proved."""
     options = Options(timeout_s=timeout, jobs=jobs, solver=solver_name(solver, calculus),
-                      solc=solc, base_path=base_path, include_paths=include_paths)
+                      solc=solc, base_path=base_path, include_paths=include_paths,
+                      combination=combination, unsound_ok=unsound_ok)
     sys.exit(commands.verify(list(files), options, fmt, sys.stdout, sys.stderr, verbose, stats))
 
 
@@ -100,12 +113,13 @@ def smt2(files: tuple[str, ...], out_dir: str | None, solc: str | None, base_pat
 @click.option("--stats", is_flag=True,
               help="Print per check-sat time (and the Python procedure's iterations, lemmas "
                    "by rule, time in cvc5 and in Python) to stderr.")
-def smt(file: str, solver: str, calculus: str, timeout: float, stats: bool) -> None:
+def smt(file: str, solver: str, calculus: str, combination: str | None, unsound_ok: bool,
+        timeout: float, stats: bool) -> None:
     """Answer the SMT-LIB 2.6 script FILE like a solver (sat/unsat/unknown per check-sat,
     get-model, get-value); exits 0 whatever the answers, 1 when `--solver cross` finds the
     two solvers disagreeing, 3 on malformed input."""
     sys.exit(commands.smt(file, solver_name(solver, calculus), timeout, sys.stdout,
-                          sys.stderr, stats))
+                          sys.stderr, stats, combination, unsound_ok))
 
 
 @cli.command()

@@ -106,7 +106,7 @@ def list_checks(out: TextIO) -> int:
 
 
 def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
-        stats: bool = False) -> int:
+        stats: bool = False, combination: str | None = None, unsound_ok: bool = False) -> int:
     """Answer an SMT-LIB script like a solver: `sat`/`unsat`/`unknown` per check-sat (push/pop
     respected), models for `get-model`/`get-value`.  Exit 0 whatever the answers, 1 when the
     solvers of `--solver cross` disagree on some check-sat, 3 on malformed input or a bad
@@ -120,7 +120,7 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
     from vecverify.theories.smtlib.queries import queries
 
     try:
-        make = factory(solver)
+        make = factory(solver, combination, unsound_ok)
         script = read_file(path)
     except InputError as exc:
         err.write(exc.render() + "\n")
@@ -193,9 +193,13 @@ def _solver_stats(stats: dict) -> str:
     lemmas = stats.get("lemmas", {})
     rules = ", ".join(f"{k} {v}" for k, v in lemmas.items()) or "none"
     extra = f"; cvc5 says {stats['cvc5']}, python says {stats['python']}" if "cvc5" in stats else ""
+    comb = ""
+    if stats.get("combination"):
+        from vecverify.theories.combination import render
+        comb = "; " + render(stats["combination"])
     return (f"; iterations {stats['iterations']}, lemmas {sum(lemmas.values())} ({rules}), "
             f"sequence terms {stats.get('terms', 0)}, time in cvc5 {stats['cvc5_s']:.3f}s, "
-            f"in Python {stats['python_s']:.3f}s{extra}")
+            f"in Python {stats['python_s']:.3f}s{comb}{extra}")
 
 
 def _smt_error(message: str) -> str:

@@ -12,3 +12,5 @@ class Options:
     solc: str | None = None                  # --solc PATH (Solidity)
     base_path: str | None = None             # --base-path (Solidity imports)
     include_paths: tuple[str, ...] = ()      # --include-path (Solidity imports)
+    combination: str | None = None           # --combination (python/cross; None: hybrid)
+    unsound_ok: bool = False                 # --unsound-ok: let `no` run on finite sorts

@@ -94,7 +94,7 @@ def compile_paths(paths: list[str], options: Options | None = None) -> Compiled:
 
 def verify_paths(paths: list[str], options: Options) -> Report:
     compiled = compile_paths(paths, options)
-    factory = registry.factory(options.solver)
+    factory = registry.factory(options.solver, options.combination, options.unsound_ok)
     t0 = time.perf_counter()
     tasks = [SolverTask(s.text(), s.probe_texts(), options.timeout_s, s.quantified,
                         s.boxed_text()) for s in compiled.scripts]
@@ -104,10 +104,12 @@ def verify_paths(paths: list[str], options: Options) -> Report:
     stats["solver_cpu_s"] = sum(r.time_s for r in results)
     calculus = [r.stats for r in results if "iterations" in r.stats]
     if calculus:            # the Python procedure's counters, summed over the checks
+        from vecverify.theories.combination import combination_totals
         stats["calculus_iterations"] = sum(c["iterations"] for c in calculus)
         stats["calculus_lemmas"] = sum(sum(c["lemmas"].values()) for c in calculus)
         stats["calculus_cvc5_s"] = sum(c["cvc5_s"] for c in calculus)
         stats["calculus_python_s"] = sum(c["python_s"] for c in calculus)
+        stats.update(combination_totals([c.get("combination", {}) for c in calculus]))
     t0 = time.perf_counter()
     judged = [(vc, judge(compiled.tm, vc, s, r))
               for vc, s, r in zip(compiled.vcs, compiled.scripts, results)]

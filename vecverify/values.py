@@ -29,6 +29,32 @@ class UValue:
         return f"{self.sort}#{self.name.lstrip('@').rsplit('_', 1)[-1]}"
 
 
+class OutsideSort(ArithmeticError):
+    """An operator needed the value of an `Unnamed` element, which has none."""
+
+
+@dataclass(frozen=True)
+class Unnamed:
+    """An element a model assumes beyond a finite sort's values.  Only `--combination no
+    --unsound-ok` builds models with them (Nelson-Oppen's assumption of infinitely many
+    elements, false for `Bool` or `(_ BitVec 1)`): equal only to itself, and no operator of
+    the sort can compute with it."""
+
+    sort: str
+    index: int
+
+    def __str__(self) -> str:
+        return f"<unnamed {self.sort} #{self.index}>"
+
+    def __bool__(self) -> bool:
+        raise OutsideSort(f"{self} used as a truth value")
+
+    def __int__(self) -> int:
+        raise OutsideSort(f"{self} used as a number")
+
+    __index__ = __int__
+
+
 @dataclass(frozen=True)
 class ArrayValue:
     """A total map: `default` everywhere except at the keys of `entries`.
@@ -78,7 +104,7 @@ class ArrayValue:
         return ArrayValue(self.select(points[0]), tuple((p, self.select(p)) for p in points))
 
 
-Value = Union[bool, int, tuple, UValue, ArrayValue]
+Value = Union[bool, int, tuple, UValue, ArrayValue, Unnamed]
 
 
 def order_key(v: object) -> tuple:

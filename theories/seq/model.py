@@ -28,7 +28,7 @@ from vecverify.terms.evaluate import update_value
 from vecverify.terms.manager import Term
 from vecverify.terms.ops import Op
 from vecverify.terms.sorts import BOOL, INT, BitVecSort, SeqSort, Sort, UninterpretedSort
-from vecverify.values import UValue, Value
+from vecverify.values import Unnamed, UValue, Value
 
 
 @dataclass(eq=False)
@@ -54,7 +54,8 @@ class Configuration:
 
     def __init__(self, seq_terms: list[Term], values: dict[Term, Value],
                  abstract: dict[Term, Any], rest: Callable[[Term], Term],
-                 nths: list[Term], updates: list[Term], ext: bool) -> None:
+                 nths: list[Term], updates: list[Term], ext: bool,
+                 gaps: dict[Sort, tuple[str, Value | None]] | None = None) -> None:
         self.values = values          # Int/Bool/element values of non-sequence terms
         self.rest = rest
         self.cls_of: dict[Term, Cls] = {}
@@ -80,7 +81,7 @@ class Configuration:
                 if y.args[2].op is Op.SEQ_UNIT:
                     self.cls_of[y].updates.append(y)
         self._components(updates if ext else [])
-        self._fresh = _FreshElements(values)
+        self._fresh = _FreshElements(values, gaps)
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 20000))
         try:
@@ -162,35 +163,64 @@ class Configuration:
 
 
 class _FreshElements:
-    """Gap elements: one per (component, position), distinct from every model value where the
-    sort has room (Int, uninterpreted sorts); Bool has none, so gaps are `false`, and
-    bit-vectors cycle through their values.  Where a finite sort makes two classes collide,
-    the solver's checks notice and extensionality lemmas separate them."""
+    """Gap elements, as the combination layer's plan for each element sort says (`gaps`):
 
-    def __init__(self, values: dict[Term, Value]) -> None:
+    - `fresh` (the default): one per (component, position), distinct from every model value
+      where the sort has room (Int, uninterpreted sorts, bit-vectors wider than the values in
+      use); a finite sort that runs out cycles, and the solver's checks notice collisions and
+      separate the classes by extensionality lemmas;
+    - `named`: the value of the witness element w_E, where the model must consist of named
+      elements (the polite treatment of a finite sort);
+    - `unnamed`: an `Unnamed` element outside the sort (only `--combination no` forced onto a
+      finite sort)."""
+
+    def __init__(self, values: dict[Term, Value],
+                 gaps: dict[Sort, tuple[str, Value | None]] | None = None) -> None:
         ints = [v for v in values.values() if isinstance(v, int) and not isinstance(v, bool)]
         self._next_int = max([abs(v) for v in ints] + [0]) + 1000
         self._table: dict[tuple, Value] = {}
         self._next_bv: dict[int, int] = {}
+        self._gaps = gaps or {}
+        self._used_bv: dict[int, set[int]] = {}
+        for t, v in values.items():
+            if isinstance(getattr(t, "sort", None), BitVecSort) and isinstance(v, int):
+                self._used_bv.setdefault(t.sort.width, set()).add(v)  # type: ignore[union-attr]
 
     def get(self, sort: Sort, component: int, position: int) -> Value:
         key = (sort, component, position)
         found = self._table.get(key)
         if found is None:
-            if sort == INT:
+            mode, named = self._gaps.get(sort, ("fresh", None))
+            if mode == "named":
+                found = named
+            elif mode == "unnamed":
+                found = Unnamed(sort.smt(), len(self._table))
+            elif sort == INT:
                 found = self._next_int
                 self._next_int += 1
             elif sort == BOOL:
                 found = False
             elif isinstance(sort, UninterpretedSort):
                 found = UValue(sort.name, f"@{sort.name}_gap{len(self._table)}")
-            elif isinstance(sort, BitVecSort):     # finite: the next value, wrapping around
-                found = self._next_bv.get(sort.width, 0) % (1 << sort.width)
-                self._next_bv[sort.width] = found + 1
+            elif isinstance(sort, BitVecSort):
+                found = self._bv(sort.width)
             else:  # pragma: no cover - the abstraction refuses other element sorts
                 raise ValueError(f"no fresh element of sort {sort.smt()}")
             self._table[key] = found
-        return found
+        return found  # type: ignore[return-value]
+
+    def _bv(self, width: int) -> int:
+        """The next value no model term takes, while there is one; then any, cycling."""
+        size, used = 1 << width, self._used_bv.setdefault(width, set())
+        start = self._next_bv.get(width, 0)
+        for step in range(min(size, len(used) + 1)):
+            v = (start + step) % size
+            if v not in used:
+                self._next_bv[width] = v + 1
+                used.add(v)
+                return v
+        self._next_bv[width] = start + 1
+        return start % size
 
 
 def len_key(t: Term) -> Any:

@@ -31,8 +31,12 @@ from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import Op
 from vecverify.terms.sorts import SeqSort, UninterpretedSort
 from vecverify.terms.walkers import conjuncts, postorder
-from vecverify.values import UValue, Value
+from vecverify.values import OutsideSort, UValue, Value
 
+from ..combination.arrangement import DEFAULT as DEFAULT_COMBINATION
+from ..combination.arrangement import Combination, Refused
+from ..combination.arrangement import render as render_combination
+from ..combination.purify import purify
 from .abstraction import Abstraction, Unsupported
 from .model import Configuration, len_key
 from .quantifiers import Quantifiers
@@ -50,17 +54,19 @@ class Stats:
     cvc5_s: float = 0.0
     python_s: float = 0.0
     terms: int = 0
+    combination: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"iterations": self.iterations, "lemmas": dict(sorted(self.lemmas.items())),
                 "cvc5_s": round(self.cvc5_s, 4), "python_s": round(self.python_s, 4),
-                "terms": self.terms}
+                "terms": self.terms, "combination": self.combination}
 
     def render(self) -> str:
         rules = ", ".join(f"{k} {v}" for k, v in sorted(self.lemmas.items())) or "none"
         return (f"iterations {self.iterations}, lemmas {sum(self.lemmas.values())} ({rules}), "
                 f"sequence terms {self.terms}, time in cvc5 {self.cvc5_s:.3f}s, "
-                f"in Python {self.python_s:.3f}s")
+                f"in Python {self.python_s:.3f}s" +
+                (f"; {render_combination(self.combination)}" if self.combination else ""))
 
 
 @dataclass
@@ -80,9 +86,12 @@ class SeqSolver:
     """Decides quantifier-free formulas over sequences with the BASE or EXT calculus."""
 
     def __init__(self, tm: TermManager, calculus: str = "ext", timeout_s: float = 10.0,
-                 max_iterations: int = 100_000, disabled: Iterable[str] = ()) -> None:
+                 max_iterations: int = 100_000, disabled: Iterable[str] = (),
+                 combination: str = DEFAULT_COMBINATION, unsound_ok: bool = False) -> None:
         """`disabled`: rule names whose lemmas are dropped (for tests that show a rule is
-        needed: without it the procedure must not answer unsat)."""
+        needed: without it the procedure must not answer unsat).  `combination`: how the
+        element theory is combined (`vecverify.theories.combination`); `unsound_ok` lets
+        `no` run on finite element sorts."""
         if calculus not in CALCULI:
             raise ValueError(f"unknown calculus {calculus!r} (one of {', '.join(CALCULI)})")
         self.tm = tm
@@ -90,6 +99,8 @@ class SeqSolver:
         self.timeout_s = timeout_s
         self.max_iterations = max_iterations
         self.disabled = frozenset(disabled)
+        self.combination = combination
+        self.unsound_ok = unsound_ok
 
     # -- entry point ---------------------------------------------------------------------
     def check(self, assertions: list[Term], declared: Iterable[Term] = ()) -> Outcome:
@@ -119,15 +130,25 @@ class SeqSolver:
         try:
             self.facts: set[Term] = set()   # asserted conjuncts: no extensionality needed
             simplified, self.definitions = eliminate_definitions(self.tm, assertions)
-            for a in simplified:
-                qf = self.quant.eliminate(a)
+            qfs = [self.quant.eliminate(a) for a in simplified]
+            for qf in qfs:
                 self.facts |= set(conjuncts(qf))
-                self._register(qf, from_input=True)
+            parts = purify(self.tm, qfs)
+            for elem in parts.element_sorts:      # refuse unsupported element sorts first
+                self.abs.sort(SeqSort(elem))
+            self.comb = Combination(self.tm, self.combination, parts, self.facts,
+                                    self.unsound_ok)
+            for qf in qfs:
+                self._register(qf)
                 solver.assertFormula(self.abs(qf))
+                self.comb.note_formula(qf)
+            self._witness()
             for lemma in self._cardinality():
                 self._lemma(*lemma)
             self._flush()
         except Unsupported as exc:
+            return Outcome("unknown", str(exc), stats=self.stats)
+        except Refused as exc:
             return Outcome("unknown", str(exc), stats=self.stats)
         self.stats.python_s += time.monotonic() - start
         while True:
@@ -152,6 +173,7 @@ class SeqSolver:
                 new, failures = self._refine(conf, values)
                 for inst in self.quant.ematch(self._index_terms()):
                     new += self._lemma("Inst", self.quant.eliminate(inst))
+                self.comb.observe(values, rejected=bool(new or failures))
                 if not new and not failures:
                     candidate = self._candidate(conf, values, assertions, declared)
                     insts, stuck = self.quant.model_based(
@@ -178,18 +200,19 @@ class SeqSolver:
 
     def _done(self, outcome: Outcome) -> Outcome:
         self.stats.terms = len(self.seq_terms)
+        self.stats.combination = self.comb.finish().as_dict()
         outcome.stats = self.stats
         return outcome
 
     # -- registration and lemmas ---------------------------------------------------------
-    def _register(self, root: Term, from_input: bool = False) -> None:
+    def _register(self, root: Term) -> None:
         for t in postorder(root):
             if t in self.known:
                 continue
             self.known.add(t)
-            self._register_node(t, from_input)
+            self._register_node(t)
 
-    def _register_node(self, t: Term, from_input: bool) -> None:
+    def _register_node(self, t: Term) -> None:
         rules = self.rules
         if t.op is Op.APPLY:            # its model value is a probe of the final model
             self.uf_apps.append(t)
@@ -210,8 +233,16 @@ class SeqSolver:
                 self._lemma(*lemma)
         elif t.op is Op.EQ and isinstance(t.args[0].sort, SeqSort):
             self.seq_eqs.append(t)
-            if from_input and t not in self.facts:
-                self._lemma(*rules.deq_ext(t.args[0], t.args[1]))
+
+    def _witness(self) -> None:
+        """wit(phi) for the sorts the combination arranges fully: a named distinguishing
+        position for each pair the witness lists (`combination.witness`)."""
+        for plan in self.comb.plans.values():
+            if plan.full:
+                for x, y in plan.pairs:
+                    _, lemma = self.rules.deq_ext(x, y)
+                    self.comb.witness_reads(plan, lemma)
+                    self._lemma("Witness", lemma)
 
     def _cardinality(self) -> list[tuple[str, Term]]:
         """Pigeonhole lemmas for cliques of asserted disequalities between sequences over a
@@ -231,7 +262,7 @@ class SeqSolver:
             for y in sorted(neighbours[x], key=lambda t: t.id):
                 if all(y in neighbours[c] for c in clique):
                     clique.append(y)
-            if len(clique) > 2:
+            if len(clique) > 2 and self.comb.cardinality_applies(x.sort.elem):  # type: ignore[union-attr]
                 used |= set(clique)
                 k = element_cardinality(x.sort.elem)  # type: ignore[union-attr]
                 out.append(cardinality(self.tm, clique, k))  # type: ignore[arg-type]
@@ -249,6 +280,7 @@ class SeqSolver:
             rule, lemma = self.pending.popleft()
             self._register(lemma)
             self.solver.assertFormula(self.abs(lemma))
+            self.comb.note_formula(lemma)
             self.stats.lemmas[rule] += 1
 
     # -- reading the candidate model -----------------------------------------------------
@@ -276,6 +308,8 @@ class SeqSolver:
             for a in app.args:
                 if not isinstance(a.sort, SeqSort):
                     scalars[a] = None
+        for a in self.comb.arranged_terms():    # the arrangement is read off these values
+            scalars[a] = None
         for s in scalars:
             keys.append(s)
             terms.append(self.abs(s))
@@ -292,8 +326,10 @@ class SeqSolver:
                 values[key] = int(val.getIntegerValue())
             else:
                 values[key] = self._value(key, val)
+        gaps = {sort: (plan.gaps, values.get(plan.witness))  # type: ignore[arg-type]
+                for sort, plan in self.comb.plans.items()}
         conf = Configuration(self.seq_terms, values, abstract, self.abs.rest, self.nths,
-                             self.updates, self.ext)
+                             self.updates, self.ext, gaps)
         return conf, values
 
     def _value(self, t: Term, val: Any) -> Value:
@@ -458,7 +494,7 @@ class SeqSolver:
         for a in assertions:
             try:
                 ok = ev.value(a) is True
-            except NotEvaluable as exc:
+            except (NotEvaluable, OutsideSort) as exc:
                 return Outcome("unknown", f"model not evaluable ({exc})")
             if not ok:
                 return Outcome("unknown", "internal error: the constructed model does not "

@@ -10,7 +10,7 @@ from vecverify.terms.sorts import (BOOL, INT, ArraySort, BitVecSort, SeqSort, So
                                    UninterpretedSort,
                                    uninterpreted_sorts)
 from vecverify.terms.walkers import postorder
-from vecverify.values import ArrayValue, OpenRead, UValue, Value
+from vecverify.values import ArrayValue, OpenRead, Unnamed, UValue, Value
 
 
 def encode(tm: TermManager, assertions: list[Term],
@@ -53,7 +53,11 @@ def encode(tm: TermManager, assertions: list[Term],
 
 
 def value_smtlib(value: Value, sort: Sort) -> str:
-    """A model value in SMT-LIB syntax (as cvc5 prints it)."""
+    """A model value in SMT-LIB syntax (as cvc5 prints it).  An `Unnamed` element (only in the
+    models of `--combination no --unsound-ok`) has no SMT-LIB value: it prints as a
+    qualified symbol that no solver will accept, on purpose."""
+    if isinstance(value, Unnamed):
+        return f"(as @unnamed_{value.index} {sort.smt()})"
     if sort == BOOL:
         return "true" if value else "false"
     if sort == INT:

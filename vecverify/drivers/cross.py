@@ -14,8 +14,9 @@ from .python_seq import PythonSeqSolver
 class CrossSolver:
     name = "cross"
 
-    def __init__(self, calculus: str = "ext") -> None:
-        self.solvers = (Cvc5Solver(), PythonSeqSolver(calculus))
+    def __init__(self, calculus: str = "ext", combination: str = "hybrid",
+                 unsound_ok: bool = False) -> None:
+        self.solvers = (Cvc5Solver(), PythonSeqSolver(calculus, combination, unsound_ok))
 
     def check(self, task: SolverTask) -> SolverResult:
         # the task's budget is shared: each solver gets half (the worker pool enforces it)
@@ -36,5 +37,5 @@ class CrossSolver:
         return replace(pick, time_s=spent, solver=self.name, stats=stats)
 
 
-def cross_base() -> CrossSolver:
-    return CrossSolver("base")
+def cross_base(**settings: object) -> CrossSolver:
+    return CrossSolver("base", **settings)  # type: ignore[arg-type]

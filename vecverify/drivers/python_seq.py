@@ -12,8 +12,11 @@ from .base import SolverResult, SolverTask
 class PythonSeqSolver:
     name = "python"
 
-    def __init__(self, calculus: str = "ext") -> None:
+    def __init__(self, calculus: str = "ext", combination: str = "hybrid",
+                 unsound_ok: bool = False) -> None:
         self.calculus = calculus
+        self.combination = combination
+        self.unsound_ok = unsound_ok
 
     def check(self, task: SolverTask) -> SolverResult:
         from vecverify.theories.seq import SeqSolver
@@ -26,7 +29,8 @@ class PythonSeqSolver:
         if query.unsupported:
             return SolverResult("unknown", query.unsupported, solver=self.name,
                                 time_s=time.monotonic() - start)
-        solver = SeqSolver(script.tm, self.calculus, timeout_s=task.timeout_s)
+        solver = SeqSolver(script.tm, self.calculus, timeout_s=task.timeout_s,
+                           combination=self.combination, unsound_ok=self.unsound_ok)
         out = solver.check(list(query.assertions), query.declared)
         stats = out.stats.as_dict()
         if out.status != "sat":
@@ -43,5 +47,5 @@ class PythonSeqSolver:
                             time_s=time.monotonic() - start, solver=self.name, stats=stats)
 
 
-def python_base() -> PythonSeqSolver:
-    return PythonSeqSolver("base")
+def python_base(**settings: object) -> PythonSeqSolver:
+    return PythonSeqSolver("base", **settings)  # type: ignore[arg-type]
