@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import LEAVES, Op
 from vecverify.terms.sorts import BOOL, SeqSort, Sort
+from vecverify.terms.walkers import conjuncts
 
 SEQ, ELEM = "sequence", "element"
 _CONNECTIVES = (Op.NOT, Op.AND, Op.OR, Op.IMPLIES, Op.IFF)
@@ -80,7 +81,8 @@ class _Purifier:
         self.memo: dict[tuple[Term, str], Term] = {}
         self.names: dict[Term, Term] = {}          # alien term -> its purification variable
         for a in assertions:
-            self._formula(a)
+            for c in conjuncts(a):     # top-level literals need no Boolean proxy
+                self._formula(c)
 
     def _formula(self, t: Term) -> None:
         """A top-level assertion: a sequence literal goes to the sequence part, anything else

@@ -127,6 +127,7 @@ class SeqSolver:
         self.seq_eqs: list[Term] = []
         self.uf_apps: list[Term] = []
         self.quant = Quantifiers(self.tm, self.known)
+        self.witnessed = False
         try:
             self.facts: set[Term] = set()   # asserted conjuncts: no extensionality needed
             simplified, self.definitions = eliminate_definitions(self.tm, assertions)
@@ -142,7 +143,6 @@ class SeqSolver:
                 self._register(qf)
                 solver.assertFormula(self.abs(qf))
                 self.comb.note_formula(qf)
-            self._witness()
             for lemma in self._cardinality():
                 self._lemma(*lemma)
             self._flush()
@@ -168,6 +168,10 @@ class SeqSolver:
             if result.isUnknown():
                 why = unknown_reason(result)
                 return self._unknown(why if why == "timeout" else f"cvc5: {why}")
+            if self._witness():       # wit(phi) before the first arrangement is checked
+                self._flush()
+                self.stats.python_s += time.monotonic() - t1
+                continue
             try:
                 conf, values = self._configuration()
                 new, failures = self._refine(conf, values)
@@ -234,15 +238,23 @@ class SeqSolver:
         elif t.op is Op.EQ and isinstance(t.args[0].sort, SeqSort):
             self.seq_eqs.append(t)
 
-    def _witness(self) -> None:
+    def _witness(self) -> bool:
         """wit(phi) for the sorts the combination arranges fully: a named distinguishing
-        position for each pair the witness lists (`combination.witness`)."""
+        position for each pair the witness lists (`combination.witness`).  Added once, after
+        cvc5's first answer: phi is unsatisfiable already if it is (wit only adds
+        conjuncts), and then the quadratic witness is never built.  Returns whether it
+        added lemmas."""
+        if self.witnessed:
+            return False
+        self.witnessed = True
+        new = False
         for plan in self.comb.plans.values():
             if plan.full:
                 for x, y in plan.pairs:
                     _, lemma = self.rules.deq_ext(x, y)
                     self.comb.witness_reads(plan, lemma)
-                    self._lemma("Witness", lemma)
+                    new |= self._lemma("Witness", lemma)
+        return new
 
     def _cardinality(self) -> list[tuple[str, Term]]:
         """Pigeonhole lemmas for cliques of asserted disequalities between sequences over a

@@ -120,30 +120,30 @@ class TermManager:
         return self.mk(Op.NOT, (a,))
 
     def and_(self, *args: Term) -> Term:
-        flat: list[Term] = []
+        flat: dict[Term, None] = {}        # ordered, and O(1) duplicate checks
         for a in args:
             parts = a.args if a.op is Op.AND else (a,)
             for p in parts:
                 if p.is_false():
                     return self.false
-                if not p.is_true() and p not in flat:
-                    flat.append(p)
+                if not p.is_true():
+                    flat[p] = None
         if not flat:
             return self.true
-        return flat[0] if len(flat) == 1 else self.mk(Op.AND, flat)
+        return next(iter(flat)) if len(flat) == 1 else self.mk(Op.AND, flat)
 
     def or_(self, *args: Term) -> Term:
-        flat: list[Term] = []
+        flat: dict[Term, None] = {}
         for a in args:
             parts = a.args if a.op is Op.OR else (a,)
             for p in parts:
                 if p.is_true():
                     return self.true
-                if not p.is_false() and p not in flat:
-                    flat.append(p)
+                if not p.is_false():
+                    flat[p] = None
         if not flat:
             return self.false
-        return flat[0] if len(flat) == 1 else self.mk(Op.OR, flat)
+        return next(iter(flat)) if len(flat) == 1 else self.mk(Op.OR, flat)
 
     def implies(self, a: Term, b: Term) -> Term:
         if a.is_true():
