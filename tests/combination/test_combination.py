@@ -238,3 +238,17 @@ def test_cli_verify_with_combination_stats() -> None:
                    "--stats")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "combination=polite" in proc.stderr and "combination_arranged=" in proc.stderr
+
+
+def test_arranged_terms_are_read_without_voiding_the_model() -> None:
+    """Regression: the arrangement was read off purified copies of the input terms, whose
+    abstraction asserted new definitions between cvc5's answer and the reading of its model;
+    the stale values made this satisfiable problem `unknown` ("no rule repairs nth")."""
+    text = ("(set-logic ALL)\n(declare-fun f () (Seq Bool))\n(declare-fun i () Int)\n"
+            "(assert (<= 0 i))\n(assert (< i (seq.len f)))\n"
+            "(assert (not (= (seq.nth (seq.update f i (seq.unit (not (seq.nth f i)))) i) "
+            "(seq.nth f i))))\n")
+    for strategy in ("polite", "hybrid"):
+        p, out = run(text, strategy)
+        assert out.status == "sat", (strategy, out.reason)
+        assert model_holds(p, out)

@@ -137,9 +137,10 @@ class Combination:
         self.stats.time_s += time.monotonic() - t0
 
     def _named(self, v: Term) -> Term:
-        """The term a purification variable names (the solver decides the unpurified input,
-        whose abstraction names each application by a constant of its own)."""
-        return self.purification.definitions.get(v, v)
+        """The input term a purified variable or term stands for: the solver decides the
+        unpurified input, whose abstraction names each application by a constant of its
+        own, so the arrangement is over those terms."""
+        return self.purification.origin.get(v, v)
 
     # -- what the sequence side asks -------------------------------------------------------
     def cardinality_applies(self, sort: Sort) -> bool:

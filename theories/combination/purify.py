@@ -33,6 +33,7 @@ class Purification:
     seq_part: list[Term] = field(default_factory=list)
     elem_part: list[Term] = field(default_factory=list)
     definitions: dict[Term, Term] = field(default_factory=dict)   # purification var -> term
+    origin: dict[Term, Term] = field(default_factory=dict)   # purified term/var -> input term
     element_sorts: list[Sort] = field(default_factory=list)
     seq_vars: dict[Sort, dict[Term, None]] = field(default_factory=dict)   # flat-form vars
     elem_vars: dict[Sort, dict[Term, None]] = field(default_factory=dict)
@@ -151,6 +152,7 @@ class _Purifier:
                     for s in {a.sort for a in t.args if isinstance(a.sort, SeqSort)}:
                         self.result.functions.setdefault(s.elem, {})[out] = None  # type: ignore[attr-defined]
         self.memo[key] = out
+        self.result.origin.setdefault(out, t)
         return out
 
     def _condition(self, c: Term) -> Term:
@@ -191,6 +193,7 @@ class _Purifier:
             v = self.tm.fresh_var("@p", t.sort)
             self.names[t] = v
             self.result.definitions[v] = body
+            self.result.origin[v] = t
             (self.result.seq_part if own == SEQ else self.result.elem_part).append(
                 self.tm.eq(v, body))
             self._occurs(v, own, True)

@@ -139,6 +139,10 @@ class SeqSolver:
                 self.abs.sort(SeqSort(elem))
             self.comb = Combination(self.tm, self.combination, parts, self.facts,
                                     self.unsound_ok)
+            for plan in self.comb.plans.values():
+                if plan.witness is not None:      # w_E: a cvc5 constant of sort E
+                    self._register(plan.witness)
+                    self.abs(plan.witness)
             for qf in qfs:
                 self._register(qf)
                 solver.assertFormula(self.abs(qf))
@@ -321,7 +325,8 @@ class SeqSolver:
                 if not isinstance(a.sort, SeqSort):
                     scalars[a] = None
         for a in self.comb.arranged_terms():    # the arrangement is read off these values
-            scalars[a] = None
+            if a in self.known:    # abstracting a new term now would assert its definition
+                scalars[a] = None  # and void the model being read
         for s in scalars:
             keys.append(s)
             terms.append(self.abs(s))
