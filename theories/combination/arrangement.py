@@ -149,6 +149,14 @@ class Combination:
         return plan is not None and self.strategy != "no" and \
             plan.classification.cardinality is not None
 
+    def eager_extensionality(self, sort: Sort) -> bool:
+        """Whether the calculus may name a distinguishing position of an input disequality
+        up front.  Not under `no` on a finite sort: Nelson-Oppen decides the sequence side as
+        if the sort were infinite, so the reads such a lemma shares would arrange more than
+        the shared variables (the witness is exactly what `no` leaves out)."""
+        plan = self.plans.get(sort)
+        return plan is None or self.strategy != "no" or plan.classification.effectively_infinite
+
     def witness_reads(self, plan: SortPlan, lemma: Term) -> None:
         """The element reads a witness lemma adds are witnessed variables: arranged."""
         for t in postorder(lemma):

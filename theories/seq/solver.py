@@ -128,6 +128,7 @@ class SeqSolver:
         self.uf_apps: list[Term] = []
         self.quant = Quantifiers(self.tm, self.known)
         self.witnessed = False
+        self.deferred_ext: list[Term] = []
         try:
             self.facts: set[Term] = set()   # asserted conjuncts: no extensionality needed
             simplified, self.definitions = eliminate_definitions(self.tm, assertions)
@@ -144,7 +145,7 @@ class SeqSolver:
                     self._register(plan.witness)
                     self.abs(plan.witness)
             for qf in qfs:
-                self._register(qf)
+                self._register(qf, from_input=True)
                 solver.assertFormula(self.abs(qf))
                 self.comb.note_formula(qf)
             for lemma in self._cardinality():
@@ -213,14 +214,14 @@ class SeqSolver:
         return outcome
 
     # -- registration and lemmas ---------------------------------------------------------
-    def _register(self, root: Term) -> None:
+    def _register(self, root: Term, from_input: bool = False) -> None:
         for t in postorder(root):
             if t in self.known:
                 continue
             self.known.add(t)
-            self._register_node(t)
+            self._register_node(t, from_input)
 
-    def _register_node(self, t: Term) -> None:
+    def _register_node(self, t: Term, from_input: bool) -> None:
         rules = self.rules
         if t.op is Op.APPLY:            # its model value is a probe of the final model
             self.uf_apps.append(t)
@@ -241,17 +242,26 @@ class SeqSolver:
                 self._lemma(*lemma)
         elif t.op is Op.EQ and isinstance(t.args[0].sort, SeqSort):
             self.seq_eqs.append(t)
+            if from_input and t not in self.facts and \
+                    self.comb.eager_extensionality(t.args[0].sort.elem):  # type: ignore[union-attr]
+                # the calculus' Deq-Ext for the input's sequence atoms, whatever the element
+                # sort (the distinguishing index is what most unsat proofs need), added with
+                # the witness after cvc5's first answer
+                self.deferred_ext.append(t)
 
     def _witness(self) -> bool:
-        """wit(phi) for the sorts the combination arranges fully: a named distinguishing
-        position for each pair the witness lists (`combination.witness`).  Added once, after
-        cvc5's first answer: phi is unsatisfiable already if it is (wit only adds
-        conjuncts), and then the quadratic witness is never built.  Returns whether it
-        added lemmas."""
+        """The calculus' extensionality for the input's sequence atoms, and wit(phi) for the
+        sorts the combination arranges fully: a named distinguishing position for each pair
+        the witness lists (`combination.witness`; its atoms are the same lemmas, counted
+        once, as Deq-Ext).  Added once, after cvc5's first answer: when phi is unsatisfiable
+        already (wit only adds conjuncts), say by cardinality, the quadratic witness is never
+        built.  Returns whether it added lemmas."""
         if self.witnessed:
             return False
         self.witnessed = True
         new = False
+        for t in self.deferred_ext:
+            new |= self._lemma(*self.rules.deq_ext(t.args[0], t.args[1]))
         for plan in self.comb.plans.values():
             if plan.full:
                 for x, y in plan.pairs:
