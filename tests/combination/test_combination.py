@@ -253,3 +253,26 @@ def test_arranged_terms_are_read_without_voiding_the_model() -> None:
         p, out = run(text, strategy)
         assert out.status == "sat", (strategy, out.reason)
         assert model_holds(p, out)
+
+
+def test_benchmark_script_measures_and_tabulates() -> None:
+    """benchmarks/combination.py on two small problems: identical answers, fewer arranged
+    variables for hybrid, and a table row per family."""
+    import importlib.util
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("comb_bench",
+                                                  root / "benchmarks" / "combination.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    problems = [bench.Problem("mixed", "mixed-3", bench.mixed(3)),
+                bench.Problem("bv1", "bv1-3-1", bench.distinct_bv1(3, 1))]
+    rows = bench.measure(problems, timeout_s=10.0, repeat=1)
+    assert not bench.disagreements(rows)
+    by = {(r["problem"], r["strategy"]): r for r in rows}
+    assert by[("mixed-3", "hybrid")]["status"] == "sat"
+    assert by[("bv1-3-1", "hybrid")]["status"] == by[("bv1-3-1", "polite")]["status"] == "unsat"
+    assert by[("bv1-3-1", "no")]["reason"].startswith("refused")
+    assert by[("mixed-3", "hybrid")]["arranged"] < by[("mixed-3", "polite")]["arranged"]
+    text = bench.table(rows)
+    assert "| mixed | 1 |" in text and "| bv1 | 1 |" in text
