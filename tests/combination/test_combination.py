@@ -264,6 +264,7 @@ def test_benchmark_script_measures_and_tabulates() -> None:
                                                   root / "benchmarks" / "combination.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench              # dataclasses look their module up there
     spec.loader.exec_module(bench)
     problems = [bench.Problem("mixed", "mixed-3", bench.mixed(3)),
                 bench.Problem("bv1", "bv1-3-1", bench.distinct_bv1(3, 1))]
