@@ -154,6 +154,11 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
                 code = 1
             elif last.status == "unknown":
                 err.write(f"{cmd.span}: note: unknown: {last.reason or 'no reason given'}\n")
+            elif last.status == "sat" and last.stats.get("combination", {}).get("unsound"):
+                err.write(f"{cmd.span}: warning: sat under --combination no --unsound-ok, "
+                          "which assumes infinitely many elements of "
+                          f"{', '.join(last.stats['combination']['unsound'])}: the answer "
+                          "may be wrong\n")
             elif script.status in ("sat", "unsat") and last.status != script.status:
                 err.write(f"{cmd.span}: note: answer {last.status} differs from the script's "
                           f"(set-info :status {script.status})\n")

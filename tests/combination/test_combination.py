@@ -216,6 +216,7 @@ def test_cli_combination_flag_and_stats(tmp_path: Path) -> None:
     assert "refused: --combination no is unsound" in proc.stderr
     proc = run_cli(str(f), "--solver", "python", "--combination", "no", "--unsound-ok")
     assert proc.stdout.split() == ["sat"]
+    assert "warning: sat under --combination no --unsound-ok" in proc.stderr
     for strategy in ("polite", "hybrid"):
         proc = run_cli(str(f), "--solver", "python", "--combination", strategy,
                        "--stats")

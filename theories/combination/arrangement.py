@@ -72,6 +72,7 @@ class CombinationStats:
     arrangements_tried: int = 0
     arrangements_rejected: int = 0
     time_s: float = 0.0
+    unsound: list[str] = field(default_factory=list)   # finite sorts `no` was forced onto
 
     def as_dict(self) -> dict[str, Any]:
         return {"strategy": self.strategy, "sorts": self.sorts,
@@ -79,7 +80,7 @@ class CombinationStats:
                 "interface_literals": self.interface_literals,
                 "arrangements_tried": self.arrangements_tried,
                 "arrangements_rejected": self.arrangements_rejected,
-                "time_s": round(self.time_s, 4)}
+                "time_s": round(self.time_s, 4), "unsound": self.unsound}
 
 
 def render(stats: dict[str, Any]) -> str:
@@ -129,6 +130,7 @@ class Combination:
                 for v in shared:
                     plan.arranged[self._named(v)] = None
             self.plans[sort] = plan
+        self.stats.unsound = [c.sort.smt() for c in unsound]
         if unsound and not unsound_ok:
             raise Refused(
                 "refused: --combination no is unsound for element sort "

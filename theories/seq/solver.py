@@ -31,7 +31,7 @@ from vecverify.terms.manager import Term, TermManager
 from vecverify.terms.ops import Op
 from vecverify.terms.sorts import SeqSort, UninterpretedSort
 from vecverify.terms.walkers import conjuncts, postorder
-from vecverify.values import OutsideSort, UValue, Value
+from vecverify.values import UValue, Value
 
 from ..combination.arrangement import DEFAULT as DEFAULT_COMBINATION
 from ..combination.arrangement import Combination, Refused
@@ -521,7 +521,7 @@ class SeqSolver:
         for a in assertions:
             try:
                 ok = ev.value(a) is True
-            except (NotEvaluable, OutsideSort) as exc:
+            except NotEvaluable as exc:
                 return Outcome("unknown", f"model not evaluable ({exc})")
             if not ok:
                 return Outcome("unknown", "internal error: the constructed model does not "

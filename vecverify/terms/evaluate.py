@@ -22,7 +22,7 @@ import sys
 from typing import Mapping
 
 from vecverify.errors import VecverifyError
-from vecverify.values import ArrayValue, OpenRead, UValue, Value
+from vecverify.values import ArrayValue, OpenRead, OutsideSort, UValue, Value
 
 from .manager import Term
 from .ops import Op
@@ -59,6 +59,8 @@ class Evaluator:
         sys.setrecursionlimit(max(limit, 20000))
         try:
             return self._eval(term, {})
+        except OutsideSort as exc:        # an `Unnamed` element met an operator
+            raise NotEvaluable(str(exc)) from None
         finally:
             sys.setrecursionlimit(limit)
 
