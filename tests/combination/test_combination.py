@@ -50,8 +50,10 @@ def test_sort_classification() -> None:
     e = classify(UninterpretedSort("E"))
     assert e.stably_infinite and e.cardinality is None
     for sort, k in ((BOOL, 2), (BitVecSort(1), 2), (BitVecSort(8), 256)):
-        c = classify(sort, needed=300)
-        assert (c.cardinality, c.stably_infinite, c.effectively_infinite) == (k, False, False)
+        for needed in (300, None):
+            c = classify(sort, needed)
+            assert (c.cardinality, c.stably_infinite, c.effectively_infinite) == \
+                (k, False, False)
     # a wide bit-vector is effectively infinite when the witness cannot exhaust it ...
     assert classify(BitVecSort(8), needed=256).effectively_infinite
     assert not classify(BitVecSort(8), needed=257).effectively_infinite

@@ -52,15 +52,16 @@ class Classification:
         return f"{self.sort.smt()}: {self.reason}"
 
 
-def classify(sort: Sort, needed: int = 0) -> Classification:
+def classify(sort: Sort, needed: int | None = None) -> Classification:
     """Classify `sort`, given that an arrangement may need up to `needed` distinct values
-    (the number of the witnessed formula's variables of that sort)."""
+    (the number of the witnessed formula's variables of that sort; None: unknown, so a
+    finite sort is never taken as effectively infinite)."""
     k = cardinality(sort)
     if k is None:
         why = ("linear integer arithmetic is stably infinite" if sort == INT else
                "quantifier-free EUF is stably infinite on uninterpreted sorts")
         return Classification(sort, None, True, True, why)
-    if k >= max(needed, 1):
+    if needed is not None and k >= needed:
         return Classification(sort, k, False, True,
                               f"finite ({k} values) but no arrangement of its {needed} "
                               f"witnessed variables can exhaust it")

@@ -5,6 +5,10 @@
    (`quantifiers.py`), and every assertion is registered (each sequence term gets its eager
    lemmas: length facts, reductions or array rules, see `rules.py`) and asserted, abstracted,
    into one incremental cvc5 solver.
+   The combination layer (`vecverify.theories.combination`) purifies the input, plans each
+   element sort (shared variables only, or the witness and every witnessed variable) and
+   decides how unnamed positions are filled; the witness and the calculus' extensionality
+   lemmas for the input's sequence atoms join after cvc5's first answer.
 2. cvc5 answers.  `unsat` is final: the abstraction plus valid lemmas is unsatisfiable, so is
    the input.  `unknown` (timeout) is final too.
 3. On `sat` the configuration is read off the model (`model.py`), every application of a
