@@ -72,8 +72,9 @@ def cli() -> None:
 
 @cli.command(epilog=EXIT_HELP)
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="Output format: gcc-style lines, the JSON document, or "
+                                      "SARIF 2.1.0 for code scanning.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Solver time limit per check, in seconds.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,

@@ -14,7 +14,7 @@ from vecverify.errors import InputError
 from vecverify.obligations import REGISTRY
 from vecverify.options import Options
 from vecverify.pipeline import compile_paths, verify_paths
-from vecverify.reports import render_json, render_text
+from vecverify.reports import render_json, render_sarif, render_text
 
 EXIT_PROVED, EXIT_VIOLATED, EXIT_UNKNOWN, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -26,7 +26,12 @@ def verify(paths: list[str], options: Options, fmt: str, out: TextIO, err: TextI
     except InputError as exc:
         err.write(exc.render() + "\n")
         return EXIT_INPUT
-    out.write(render_json(report) if fmt == "json" else render_text(report, verbose))
+    if fmt == "json":
+        out.write(render_json(report))
+    elif fmt == "sarif":
+        out.write(render_sarif(report))
+    else:
+        out.write(render_text(report, verbose))
     if stats:
         err.write("stats: " + ", ".join(
             f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
