@@ -139,6 +139,23 @@ def list_checks() -> None:
     sys.exit(commands.list_checks(sys.stdout))
 
 
+@cli.group()
+def init() -> None:
+    """Write editor integration files."""
+
+
+@init.command("vscode")
+@click.option("--dir", "directory", default=".", show_default=True,
+              help="The workspace folder to write .vscode/tasks.json into.")
+@click.option("--force", is_flag=True, help="Replace an existing .vscode/tasks.json.")
+@click.option("--print", "to_stdout", is_flag=True,
+              help="Print the tasks instead of writing them (to merge by hand).")
+def init_vscode(directory: str, force: bool, to_stdout: bool) -> None:
+    """Write .vscode/tasks.json with the tasks "vecverify: verify file" and "vecverify:
+    verify workspace", whose problem matchers fill the Problems panel."""
+    sys.exit(commands.init_vscode(directory, force, to_stdout, sys.stdout, sys.stderr))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; usage errors exit with 3 (click's default would be 2, our 'unknown')."""
     try:

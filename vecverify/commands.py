@@ -61,6 +61,24 @@ def smt2(paths: list[str], outdir: str | None, out: TextIO, err: TextIO,
     return 0
 
 
+def init_vscode(directory: str, force: bool, to_stdout: bool, out: TextIO,
+                err: TextIO) -> int:
+    """`vecverify init vscode`: the tasks file, written (or printed)."""
+    import json
+
+    from vecverify.editor import vscode_tasks, write_vscode_tasks
+    if to_stdout:
+        out.write(json.dumps(vscode_tasks(), indent=2) + "\n")
+        return 0
+    try:
+        path = write_vscode_tasks(directory, force)
+    except InputError as exc:
+        err.write(exc.render() + "\n")
+        return EXIT_INPUT
+    out.write(f"wrote {path}: run the tasks with Terminal > Run Task... > vecverify\n")
+    return 0
+
+
 def doctor(out: TextIO, err: TextIO, file: str | None = None,
            solc_path: str | None = None) -> int:
     """Report the environment vecverify runs in and how it would find a Solidity compiler

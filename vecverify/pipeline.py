@@ -43,6 +43,29 @@ def frontend_for(path: str) -> Loader:
     return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
 
 
+SKIPPED_DIRS = frozenset({"node_modules", "lib", "out", "cache", "build", "dist"})
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given; a directory stands for every .vec and .sol file under it (sorted;
+    hidden folders, dependencies and build output, `SKIPPED_DIRS`, are left out)."""
+    out: list[str] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            out.append(path)
+            continue
+        found = []
+        for here, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+            found += [os.path.join(here, f) for f in sorted(files)
+                      if os.path.splitext(f)[1] in FRONTENDS]
+        if not found:
+            raise InputError(None, f"{path}: no {' or '.join(sorted(FRONTENDS))} files in "
+                             "this directory", "usage.file")
+        out += found
+    return out
+
+
 def read_source(path: str) -> str:
     try:
         with open(path, encoding="utf-8") as fh:
@@ -71,7 +94,7 @@ def compile_paths(paths: list[str], options: Options | None = None) -> Compiled:
     stats: dict = {"parse_s": 0.0, "vcgen_s": 0.0, "encode_s": 0.0}
     procs: list[Procedure] = []
     unsupported: list[UnsupportedFunction] = []
-    for path in paths:
+    for path in expand_paths(paths):
         t0 = time.perf_counter()
         frontend_stats: dict = {}
         loaded = frontend_for(path)(path, read_source(path), tm, options, frontend_stats)
