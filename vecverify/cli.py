@@ -80,18 +80,20 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Check VCs in this many parallel solver processes.")
 @solver_options
+@click.option("--no-cache", is_flag=True,
+              help="Neither reuse nor store solver results (see `vecverify cache`).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list proved checks (text format).")
 @click.option("--stats", is_flag=True, help="Print time per phase to stderr.")
 @solidity_options
 def verify(files: tuple[str, ...], fmt: str, timeout: float, jobs: int, solver: str,
-           calculus: str, combination: str | None, unsound_ok: bool, verbose: bool,
-           stats: bool, solc: str | None, base_path: str | None,
+           calculus: str, combination: str | None, unsound_ok: bool, no_cache: bool,
+           verbose: bool, stats: bool, solc: str | None, base_path: str | None,
            include_paths: tuple[str, ...]) -> None:
     """Verify every check of FILES (.vec programs, .sol contracts) and report each one that
     is not proved."""
     options = Options(timeout_s=timeout, jobs=jobs, solver=solver_name(solver, calculus),
                       solc=solc, base_path=base_path, include_paths=include_paths,
-                      combination=combination, unsound_ok=unsound_ok)
+                      combination=combination, unsound_ok=unsound_ok, cache=not no_cache)
     sys.exit(commands.verify(list(files), options, fmt, sys.stdout, sys.stderr, verbose, stats))
 
 
@@ -137,6 +139,18 @@ def doctor(file: str | None, solc_path: str | None) -> None:
 def list_checks() -> None:
     """List the check kinds vecverify reports."""
     sys.exit(commands.list_checks(sys.stdout))
+
+
+@cli.group()
+def cache() -> None:
+    """The solver result cache (definite answers, keyed by the VC's SMT-LIB text, solver and
+    options)."""
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Remove every cached solver result."""
+    sys.exit(commands.cache_clear(sys.stdout))
 
 
 @cli.group()

@@ -61,6 +61,17 @@ def smt2(paths: list[str], outdir: str | None, out: TextIO, err: TextIO,
     return 0
 
 
+def cache_clear(out: TextIO) -> int:
+    from vecverify.drivers.cache import ResultCache, default_path
+    path = default_path()
+    if path is None:
+        out.write("the result cache is off ($VECVERIFY_RESULT_CACHE=off)\n")
+        return 0
+    n = ResultCache(path).clear()
+    out.write(f"removed {n} cached result{'s' if n != 1 else ''} from {path}\n")
+    return 0
+
+
 def init_vscode(directory: str, force: bool, to_stdout: bool, out: TextIO,
                 err: TextIO) -> int:
     """`vecverify init vscode`: the tasks file, written (or printed)."""

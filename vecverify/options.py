@@ -14,3 +14,4 @@ class Options:
     include_paths: tuple[str, ...] = ()      # --include-path (Solidity imports)
     combination: str | None = None           # --combination (python/cross; None: hybrid)
     unsound_ok: bool = False                 # --unsound-ok: let `no` run on finite sorts
+    cache: bool = True                       # --no-cache: neither read nor write results

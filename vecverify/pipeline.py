@@ -9,7 +9,7 @@ import importlib
 import os
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from vecverify.counterexample import validate
 from vecverify.drivers import SolverResult, SolverTask, run_tasks
@@ -121,11 +121,14 @@ def verify_paths(paths: list[str], options: Options) -> Report:
     t0 = time.perf_counter()
     tasks = [SolverTask(s.text(), s.probe_texts(), options.timeout_s, s.quantified,
                         s.boxed_text()) for s in compiled.scripts]
-    results = run_tasks(tasks, factory, options.jobs, options.solver)
+    results = solve_cached(tasks, factory, options)
     stats = dict(compiled.stats)
     stats["solve_s"] = time.perf_counter() - t0
     stats["solver_cpu_s"] = sum(r.time_s for r in results)
-    calculus = [r.stats for r in results if "iterations" in r.stats]
+    if options.cache:
+        stats["cache_hits"] = sum(bool(r.stats.get("cached")) for r in results)
+        stats["cache_misses"] = len(results) - stats["cache_hits"]
+    calculus = [r.stats for r in results if "iterations" in r.stats and not r.stats.get("cached")]
     if calculus:            # the Python procedure's counters, summed over the checks
         from vecverify.theories.combination import combination_totals
         stats["calculus_iterations"] = sum(c["iterations"] for c in calculus)
@@ -177,6 +180,28 @@ def judge(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Diag
     return Diagnostic(span.file, span.line, span.column, span.end_line, span.end_column,
                       vc.procedure, check.kind, status, message, result.solver or "cvc5",
                       result.time_s, cex)
+
+
+def solve_cached(tasks: list[SolverTask], factory: Callable[[], Any],
+                 options: Options) -> list[SolverResult]:
+    """`run_tasks`, except that definite answers come from and go to the result cache
+    (`drivers/cache.py`) unless `options.cache` is off."""
+    from vecverify.drivers.cache import ResultCache, default_path
+    path = default_path() if options.cache else None
+    if path is None:
+        return run_tasks(tasks, factory, options.jobs, options.solver)
+    cache = ResultCache(path)
+    # a definite answer does not depend on the time limit it was found within
+    settings = {"combination": options.combination, "unsound_ok": options.unsound_ok}
+    keys = [cache.key(t, options.solver, settings) for t in tasks]
+    found = cache.get_many(keys)
+    todo = [n for n, k in enumerate(keys) if k not in found]
+    fresh = run_tasks([tasks[n] for n in todo], factory, options.jobs, options.solver)
+    cache.put_many([(keys[n], r) for n, r in zip(todo, fresh)])
+    results: list[SolverResult] = [found[k] if k in found else None for k in keys]  # type: ignore[misc]
+    for n, r in zip(todo, fresh):
+        results[n] = r
+    return results
 
 
 def unsupported_diagnostic(u: UnsupportedFunction) -> Diagnostic:

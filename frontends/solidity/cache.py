@@ -25,18 +25,7 @@ import os
 import tempfile
 from typing import Any
 
-CACHE_ENV = "VECVERIFY_CACHE"
-
-
-def cache_dir() -> str:
-    """`$VECVERIFY_CACHE` if set (and non-empty), else `~/.cache/vecverify`.
-
-    The same rule is spelled out in `.ci/run`, which installs solcjs under it.
-    """
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return os.path.abspath(os.path.expanduser(env))
-    return os.path.join(os.path.expanduser("~"), ".cache", "vecverify")
+from vecverify.cachedir import CACHE_ENV, cache_dir  # noqa: F401  (the compiler's too)
 
 
 def solcjs_dir() -> str:

@@ -1,0 +1,115 @@
+"""The solver result cache: a definite answer (sat with its model, or unsat) kept under the
+hash of everything that determines it, so that re-verifying an unchanged function costs a
+lookup.
+
+The key hashes the VC's exact SMT-LIB text (and its boxed variant and probe terms), the solver
+name and its options, and the versions of vecverify and cvc5: a cached `unsat` (proved) is
+reused only for a byte-identical VC decided the same way.  Unknowns (timeouts, crashes) are not
+stored, since a later run with more time may decide them.  A cached `sat` still goes through
+counterexample validation, like a fresh one.
+
+Store: one SQLite file (`results.sqlite` in the cache directory, or `$VECVERIFY_RESULT_CACHE`;
+`off` disables it), safe for the CLI and the language server at once.  A store that cannot be
+read or written is an empty cache, never an error.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import time
+from dataclasses import replace
+from typing import Any
+
+from vecverify.cachedir import cache_dir
+
+from .base import SolverResult, SolverTask
+
+RESULT_CACHE_ENV = "VECVERIFY_RESULT_CACHE"
+
+
+def default_path() -> str | None:
+    """The store's path; None when `$VECVERIFY_RESULT_CACHE` is `off`."""
+    env = os.environ.get(RESULT_CACHE_ENV, "")
+    if env.lower() == "off":
+        return None
+    return os.path.abspath(env) if env else os.path.join(cache_dir(), "results.sqlite")
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+    out = {}
+    for dist in ("vecverify", "cvc5"):
+        try:
+            out[dist] = md.version(dist)
+        except md.PackageNotFoundError:
+            out[dist] = "?"
+    return out
+
+
+class ResultCache:
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.hits = 0
+        self.misses = 0
+        self._versions = _versions()
+
+    def key(self, task: SolverTask, solver: str, options: dict[str, Any]) -> str:
+        blob = json.dumps({"versions": self._versions, "solver": solver, "options": options,
+                           "smtlib": task.smtlib, "boxed": task.boxed_smtlib,
+                           "probes": list(task.probes), "quantified": task.quantified},
+                          sort_keys=True)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=30)
+        con.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, "
+                    "result BLOB NOT NULL, stored REAL NOT NULL)")
+        return con
+
+    def get_many(self, keys: list[str]) -> dict[str, SolverResult]:
+        """The cached results among `keys` (counted as hits and misses)."""
+        found: dict[str, SolverResult] = {}
+        if self.path is not None and keys:
+            try:
+                with self._connect() as con:
+                    for k in dict.fromkeys(keys):
+                        row = con.execute("SELECT result FROM results WHERE key = ?",
+                                          (k,)).fetchone()
+                        if row is not None:
+                            found[k] = pickle.loads(row[0])
+            except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError,
+                    AttributeError, ImportError):
+                found = {}
+        self.hits += sum(k in found for k in keys)
+        self.misses += sum(k not in found for k in keys)
+        return {k: replace(r, time_s=0.0, stats={**r.stats, "cached": True})
+                for k, r in found.items()}
+
+    def put_many(self, items: list[tuple[str, SolverResult]]) -> None:
+        rows = [(k, pickle.dumps(r), time.time()) for k, r in items
+                if r.status in ("sat", "unsat")]
+        if self.path is None or not rows:
+            return
+        try:
+            with self._connect() as con:
+                con.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows)
+        except (sqlite3.Error, OSError):
+            pass
+
+    def clear(self) -> int:
+        """Remove every stored result; returns how many there were."""
+        if self.path is None or not os.path.exists(self.path):
+            return 0
+        try:
+            with self._connect() as con:
+                n = con.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+                con.execute("DELETE FROM results")
+            return int(n)
+        except sqlite3.Error:
+            os.remove(self.path)
+            return 0
