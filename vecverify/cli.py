@@ -80,13 +80,17 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Check VCs in this many parallel solver processes.")
 @solver_options
+@click.option("--watch", is_flag=True,
+              help="Keep running: re-verify when a file changes and print only the checks "
+                   "whose verdict changed (Ctrl-C stops).")
 @click.option("--no-cache", is_flag=True,
               help="Neither reuse nor store solver results (see `vecverify cache`).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list proved checks (text format).")
 @click.option("--stats", is_flag=True, help="Print time per phase to stderr.")
 @solidity_options
 def verify(files: tuple[str, ...], fmt: str, timeout: float, jobs: int, solver: str,
-           calculus: str, combination: str | None, unsound_ok: bool, no_cache: bool,
+           calculus: str, combination: str | None, unsound_ok: bool, watch: bool,
+           no_cache: bool,
            verbose: bool, stats: bool, solc: str | None, base_path: str | None,
            include_paths: tuple[str, ...]) -> None:
     """Verify every check of FILES (.vec programs, .sol contracts) and report each one that
@@ -94,6 +98,9 @@ def verify(files: tuple[str, ...], fmt: str, timeout: float, jobs: int, solver: 
     options = Options(timeout_s=timeout, jobs=jobs, solver=solver_name(solver, calculus),
                       solc=solc, base_path=base_path, include_paths=include_paths,
                       combination=combination, unsound_ok=unsound_ok, cache=not no_cache)
+    if watch:
+        from vecverify.watch import watch as watch_files
+        sys.exit(watch_files(list(files), options, sys.stdout, sys.stderr))
     sys.exit(commands.verify(list(files), options, fmt, sys.stdout, sys.stderr, verbose, stats))
 
 
