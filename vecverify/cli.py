@@ -148,6 +148,24 @@ def list_checks() -> None:
     sys.exit(commands.list_checks(sys.stdout))
 
 
+@cli.command()
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Solver time limit per check, in seconds.")
+@solver_options
+def lsp(timeout: float, solver: str, calculus: str, combination: str | None,
+        unsound_ok: bool) -> None:
+    """Start the language server on stdin/stdout (diagnostics on open and save, hover for
+    counterexamples) for .vec and .sol files."""
+    try:
+        from vecverify.lsp import main as serve
+    except ImportError as exc:
+        click.echo(f"error: the language server needs pygls ({exc}); "
+                   "pip install 'vecverify[editor]'", err=True)
+        sys.exit(3)
+    sys.exit(serve(Options(timeout_s=timeout, solver=solver_name(solver, calculus),
+                           combination=combination, unsound_ok=unsound_ok)))
+
+
 @cli.group()
 def cache() -> None:
     """The solver result cache (definite answers, keyed by the VC's SMT-LIB text, solver and

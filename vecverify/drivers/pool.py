@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 import time
 import traceback
 from multiprocessing.connection import Connection, wait
@@ -67,6 +68,16 @@ class _Worker:
         self.conn.close()
 
 
+def _start_method() -> str:
+    """`fork` (fast) from the main thread; from any other thread (the language server verifies
+    in worker threads) `forkserver`, because a child forked while other threads hold locks
+    can deadlock before it runs a single task."""
+    methods = mp.get_all_start_methods()
+    if threading.current_thread() is threading.main_thread() and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1,
               solver_name: str = "cvc5") -> list[SolverResult]:
     """Results in task order; never raises because of what a solver did."""
@@ -74,7 +85,7 @@ def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1
     results: dict[int, SolverResult] = {}
     if not pending:
         return []
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    ctx = mp.get_context(_start_method())
     workers = [_Worker(ctx, factory) for _ in range(max(1, min(jobs, len(pending))))]
     queue = list(reversed(pending))
     try:
