@@ -8,7 +8,8 @@
    The combination layer (`vecverify.theories.combination`) purifies the input, plans each
    element sort (shared variables only, or the witness and every witnessed variable) and
    decides how unnamed positions are filled; the witness and the calculus' extensionality
-   lemmas for the input's sequence atoms join after cvc5's first answer.
+   lemmas for the input's sequence atoms join before the first check (after it, when a
+   pigeonhole lemma may refute the input alone).
 2. cvc5 answers.  `unsat` is final: the abstraction plus valid lemmas is unsatisfiable, so is
    the input.  `unknown` (timeout) is final too.
 3. On `sat` the configuration is read off the model (`model.py`), every application of a
@@ -152,8 +153,14 @@ class SeqSolver:
                 self._register(qf, from_input=True)
                 solver.assertFormula(self.abs(qf))
                 self.comb.note_formula(qf)
-            for lemma in self._cardinality():
+            pigeonholes = self._cardinality()
+            for lemma in pigeonholes:
                 self._lemma(*lemma)
+            if not pigeonholes:
+                # extensionality and the witness go in before the first check, which is what
+                # cvc5 solves fastest; only a pigeonhole argument is tried alone first, since
+                # it may refute the input without the quadratic witness
+                self._witness()
             self._flush()
         except Unsupported as exc:
             return Outcome("unknown", str(exc), stats=self.stats)
@@ -257,9 +264,10 @@ class SeqSolver:
         """The calculus' extensionality for the input's sequence atoms, and wit(phi) for the
         sorts the combination arranges fully: a named distinguishing position for each pair
         the witness lists (`combination.witness`; its atoms are the same lemmas, counted
-        once, as Deq-Ext).  Added once, after cvc5's first answer: when phi is unsatisfiable
-        already (wit only adds conjuncts), say by cardinality, the quadratic witness is never
-        built.  Returns whether it added lemmas."""
+        once, as Deq-Ext).  Added once: before the first check, or, when there are pigeonhole
+        lemmas, after cvc5's first answer, so that an input unsatisfiable by cardinality
+        (wit only adds conjuncts) never builds the quadratic witness.  Returns whether it
+        added lemmas."""
         if self.witnessed:
             return False
         self.witnessed = True
