@@ -5,28 +5,15 @@ exactly those non-proved verdicts there; every other check of the file must be p
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vecverify.bench.expectations import expected_outcomes
+
+__all__ = ["assert_verdicts", "expected_outcomes"]
+
 if TYPE_CHECKING:
     from vecverify.reports import Report
-
-_EXPECT = re.compile(r"//\s*expect:\s*(.*)$")
-_ITEM = re.compile(r"(violated|unknown|unsupported)\(([a-z-]+)\)")
-
-
-def expected_outcomes(path: Path) -> set[tuple[int, str, str]]:
-    """(line, kind, status) of every annotated non-proved check."""
-    out: set[tuple[int, str, str]] = set()
-    for n, line in enumerate(path.read_text().splitlines(), start=1):
-        m = _EXPECT.search(line)
-        if m:
-            items = _ITEM.findall(m.group(1))
-            assert items, f"{path}:{n}: malformed expect annotation"
-            out |= {(n, kind, status) for status, kind in items}
-    return out
-
 
 def assert_verdicts(path: Path, timeout_s: float = 30.0) -> "Report":
     """Verify `path`, compare every non-proved verdict with its annotations, and check that

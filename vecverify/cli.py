@@ -166,6 +166,35 @@ def lsp(timeout: float, solver: str, calculus: str, combination: str | None,
                            combination=combination, unsound_ok=unsound_ok)))
 
 
+@cli.command(epilog="""
+\b
+Exit codes: 0 no regression against the baseline (or no baseline), 1 a regression (a problem
+solved before and not now, a wrong answer, a median time more than 2x slower), 3 bad input.
+""")
+@click.argument("suites", nargs=-1, required=True)
+@click.option("--solver", "solvers", multiple=True, default=("cvc5",), show_default=True,
+              help="Solver to run (repeatable): cvc5, python, cross, python-base, ...")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Parallel solver processes (or Dask workers of the local cluster).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Time limit per check-sat (per check for programs), in seconds.")
+@click.option("--out", "out_csv", required=True, metavar="CSV", help="Write the results here.")
+@click.option("--baseline", metavar="CSV", help="Compare with an earlier results file.")
+@click.option("--plot", "plot_dir", metavar="DIR", help="Write cactus.png and scatter.png here.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Run here, or as Dask tasks (the `cluster` extra).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler (tcp://host:8786); without it a local cluster is started.")
+def bench(suites: tuple[str, ...], solvers: tuple[str, ...], jobs: int, timeout: float,
+          out_csv: str, baseline: str | None, plot_dir: str | None, executor: str,
+          scheduler: str | None) -> None:
+    """Run benchmark SUITES (folders of .smt2 with a manifest, or of annotated .vec/.sol
+    programs) and summarize solved, wrong, unknown, timeouts and times per suite and
+    solver."""
+    sys.exit(commands.bench(list(suites), list(solvers), jobs, timeout, out_csv, baseline,
+                            plot_dir, executor, scheduler, sys.stdout, sys.stderr))
+
+
 @cli.group()
 def cache() -> None:
     """The solver result cache (definite answers, keyed by the VC's SMT-LIB text, solver and

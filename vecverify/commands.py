@@ -61,6 +61,70 @@ def smt2(paths: list[str], outdir: str | None, out: TextIO, err: TextIO,
     return 0
 
 
+def bench(suites: list[str], solvers: list[str], jobs: int, timeout: float, out_csv: str,
+          baseline: str | None, plot_dir: str | None, executor: str, scheduler: str | None,
+          out: TextIO, err: TextIO) -> int:
+    """`vecverify bench`: see the command's help; returns 1 on a regression."""
+    from vecverify.bench import report as rep
+    from vecverify.bench.runner import run_dask, run_local
+    from vecverify.bench.suites import load_suite
+    from vecverify.drivers.registry import factory
+    try:
+        for s in solvers:
+            factory(s)
+        problems = [p for folder in suites for p in load_suite(folder)]
+        old = rep.read_csv(baseline) if baseline else None
+    except InputError as exc:
+        err.write(exc.render() + "\n")
+        return EXIT_INPUT
+    except (OSError, KeyError, ValueError) as exc:
+        err.write(f"{baseline}: error: not a results file of vecverify bench ({exc})\n")
+        return EXIT_INPUT
+    try:
+        from rich.console import Console
+        from rich.progress import Progress
+    except ImportError:
+        err.write("error: vecverify bench needs rich (pip install 'vecverify[bench]')\n")
+        return EXIT_INPUT
+    console = Console(file=out, width=None if out.isatty() else 132)
+    total = len(problems) * len(solvers)
+    with Progress(console=Console(file=err), transient=True) as progress:
+        bar = progress.add_task("solving", total=total)
+
+        def tick() -> None:
+            progress.advance(bar)
+
+        if executor == "dask":
+            try:
+                rows = run_dask(problems, solvers, timeout, jobs, scheduler, tick)
+            except ImportError as exc:
+                err.write(f"error: --executor dask needs dask.distributed ({exc}); "
+                          "pip install 'vecverify[cluster]'\n")
+                return EXIT_INPUT
+        else:
+            rows = run_local(problems, solvers, timeout, jobs, tick)
+    rep.write_csv(rows, out_csv)
+    console.print(rep.render_summary(rows))
+    out.write(f"results: {out_csv}\n")
+    code = 0
+    if old is not None:
+        cmp = rep.compare(rows, old)
+        for title, items in (("regressions", cmp.regressions),
+                             ("improvements", cmp.improvements)):
+            out.write(f"{title} against {baseline}: {len(items)}\n")
+            out.writelines(f"  {line}\n" for line in items)
+        code = 1 if cmp.regressions else 0
+    if plot_dir:
+        try:
+            from vecverify.bench.plots import write_plots
+        except ImportError:
+            err.write("error: --plot needs matplotlib (pip install 'vecverify[bench]')\n")
+            return EXIT_INPUT
+        for path in write_plots(rows, plot_dir, timeout, old):
+            out.write(f"plot: {path}\n")
+    return code
+
+
 def cache_clear(out: TextIO) -> int:
     from vecverify.drivers.cache import ResultCache, default_path
     path = default_path()

@@ -79,8 +79,10 @@ def _start_method() -> str:
 
 
 def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1,
-              solver_name: str = "cvc5") -> list[SolverResult]:
-    """Results in task order; never raises because of what a solver did."""
+              solver_name: str = "cvc5",
+              on_result: Callable[[int], None] | None = None) -> list[SolverResult]:
+    """Results in task order; never raises because of what a solver did.  `on_result(i)` is
+    called as task i finishes (progress bars)."""
     pending = list(enumerate(tasks))
     results: dict[int, SolverResult] = {}
     if not pending:
@@ -112,6 +114,8 @@ def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1
                         idx, res = w.conn.recv()
                         results[idx] = res
                         w.index = None
+                        if on_result is not None:
+                            on_result(idx)
                         continue
                     except (EOFError, OSError):
                         pass
@@ -123,6 +127,8 @@ def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1
                               else "timeout (solver did not stop; killed)")
                     results[w.index] = SolverResult("unknown", reason, time_s=elapsed,
                                                     solver=solver_name)
+                    if on_result is not None:
+                        on_result(w.index)
                     w.kill()
                     workers[i] = _Worker(ctx, factory)
     finally:

@@ -1,0 +1,7 @@
+(set-logic ALL)
+(declare-fun a () (Seq Int))
+(declare-fun b () (Seq Int))
+(assert (= (seq.++ a b) (seq.++ b a)))
+(assert (not (= a b)))
+(assert (> (seq.len a) 0))
+(check-sat)

@@ -1,0 +1,7 @@
+(set-logic ALL)
+(declare-fun x () (Seq Int))
+(declare-fun i () Int)
+(assert (<= 0 i))
+(assert (< i (seq.len x)))
+(assert (not (= (seq.nth (seq.update x i (seq.unit 7)) i) 7)))
+(check-sat)
