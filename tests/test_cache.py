@@ -11,20 +11,9 @@ from vecverify import commands
 from vecverify.options import Options
 from vecverify.pipeline import verify_paths
 
-PROGRAM = """fn first(xs: vec<int>) -> (r: int)
-  requires len(xs) > 0
-  ensures r == xs[0]
-{
-  r := xs[0];
-}
+from .small_programs import FIRST_LAST
 
-fn last(xs: vec<int>) -> (r: int)
-  requires len(xs) > 0
-  ensures r == xs[len(xs) - 1]
-{
-  r := xs[len(xs) - 1];
-}
-"""
+PROGRAM = FIRST_LAST
 
 
 @pytest.fixture

@@ -12,21 +12,10 @@ from pathlib import Path
 from vecverify.options import Options
 from vecverify.watch import watch
 
-GOOD = """fn first(xs: vec<int>) -> (r: int)
-  requires len(xs) > 0
-  ensures r == xs[0]
-{
-  r := xs[0];
-}
+from .small_programs import FIRST_LAST, FIRST_LAST_BROKEN
 
-fn last(xs: vec<int>) -> (r: int)
-  requires len(xs) > 0
-  ensures r == xs[len(xs) - 1]
-{
-  r := xs[len(xs) - 1];
-}
-"""
-BAD = GOOD.replace("r := xs[len(xs) - 1];", "r := xs[0];")
+GOOD = FIRST_LAST
+BAD = FIRST_LAST_BROKEN
 
 
 def test_watch_prints_only_changed_verdicts(tmp_path: Path) -> None:

@@ -14,22 +14,13 @@ from typing import Any
 
 import pytest
 
+from ..small_programs import FIRST_LAST
+
 pytest.importorskip("pygls")
 
-PROGRAM = """fn first(xs: vec<int>) -> (r: int)
-  requires len(xs) > 0
-  ensures r == xs[0]
-{
-  r := xs[0];
-}
-
-fn last(xs: vec<int>) -> (r: int)
-  requires len(xs) > 0
-  ensures r == xs[len(xs) - 2]
-{
-  r := xs[len(xs) - 1];
-}
-"""
+# `last` claims the second-to-last element
+PROGRAM = FIRST_LAST.replace("ensures r == xs[len(xs) - 1]",
+                             "ensures r == xs[len(xs) - 2]")
 
 
 class Client:
