@@ -28,7 +28,7 @@ _STATUS = re.compile(r"\(\s*set-info\s+:status\s+(sat|unsat|unknown)\s*\)")
 
 @dataclass(frozen=True)
 class Problem:
-    suite: str            # the suite's name: its folder's name
+    suite: str            # the suite's folder, as given on the command line (normalized)
     name: str             # the path inside the suite, with /
     path: str
     kind: str             # smt | program
@@ -52,12 +52,18 @@ def _manifest(folder: Path) -> dict[str, str]:
     return {}
 
 
+def _suite_name(folder: str) -> str:
+    """The folder as given, normalized (`examples/vec/buggy`): two suites both called `buggy`
+    stay apart, and a baseline made from the same command line matches."""
+    return Path(os.path.normpath(folder)).as_posix()
+
+
 def load_suite(folder: str) -> list[Problem]:
     root = Path(folder)
     if not root.is_dir():
         raise InputError(None, f"{folder}: not a folder (a suite is a folder of .smt2, .vec "
                          "or .sol files)", "usage.file")
-    suite = root.resolve().name
+    suite = _suite_name(folder)
     manifest = _manifest(root)
     out = []
     for here, dirs, files in os.walk(root):
