@@ -15,3 +15,14 @@ if (not os.path.isdir(os.path.join(_here, "frontends"))
         and os.path.isfile(os.path.join(_root, "frontends", "__init__.py"))
         and os.path.isfile(os.path.join(_root, "pyproject.toml"))):
     __path__.append(_root)  # type: ignore[name-defined]
+
+
+def installed_version(distribution: str = "vecverify", missing: str = "not installed") -> str:
+    """The installed version of a distribution (vecverify itself by default), or `missing`:
+    what `doctor` shows, SARIF's and the language server's tool version, and part of the
+    result cache's key."""
+    import importlib.metadata
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return missing

@@ -158,18 +158,12 @@ def doctor(out: TextIO, err: TextIO, file: str | None = None,
            solc_path: str | None = None) -> int:
     """Report the environment vecverify runs in and how it would find a Solidity compiler
     (for FILE: honouring its `pragma solidity`).  Informational: always exits 0."""
-    import importlib.metadata
     import platform
     import shutil
     import subprocess
 
+    from vecverify import installed_version as version_of
     from vecverify.frontends.solidity.compiler import discovery_report
-
-    def version_of(package: str) -> str:
-        try:
-            return importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            return "not installed"
 
     def tool(name: str) -> str:
         path = shutil.which(name)

@@ -18,6 +18,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from vecverify import installed_version
 from vecverify.errors import InputError, VecverifyError
 from vecverify.options import Options
 from vecverify.reports import Diagnostic, Status
@@ -55,8 +56,7 @@ def lsp_diagnostic(d: Diagnostic) -> types.Diagnostic:
 
 class VecverifyServer(LanguageServer):
     def __init__(self, options: Options | None = None) -> None:
-        from vecverify.reports.sarif import _version
-        super().__init__("vecverify", _version())
+        super().__init__("vecverify", installed_version(missing="0"))
         self.options = options or Options()
         self.failed: dict[str, list[Diagnostic]] = {}     # uri -> failed checks (hover)
         self.lock = threading.Lock()

@@ -144,10 +144,10 @@ def run_local(problems: list[Problem], solvers: list[str], timeout_s: float, job
     after the other, each with `jobs` workers for its checks."""
     from vecverify.drivers.registry import factory
     rows: list[Row] = []
+    # read once, run once per solver
+    prepared = [(p, *_smt_tasks(p, timeout_s)) for p in problems if p.kind != PROGRAM]
+    flat = [(n, t) for n, (_, tasks, _) in enumerate(prepared) for t in tasks]
     for solver in solvers:
-        smt = [p for p in problems if p.kind != PROGRAM]
-        prepared = [(p, *_smt_tasks(p, timeout_s)) for p in smt]
-        flat = [(n, t) for n, (_, tasks, _) in enumerate(prepared) for t in tasks]
         left = {n: len(tasks) for n, (_, tasks, _) in enumerate(prepared)}
         for n, (_, tasks, _) in enumerate(prepared):
             if not tasks:

@@ -23,6 +23,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from vecverify import installed_version
 from vecverify.cachedir import cache_dir
 
 from .base import SolverResult, SolverTask
@@ -38,23 +39,12 @@ def default_path() -> str | None:
     return os.path.abspath(env) if env else os.path.join(cache_dir(), "results.sqlite")
 
 
-def _versions() -> dict[str, str]:
-    import importlib.metadata as md
-    out = {}
-    for dist in ("vecverify", "cvc5"):
-        try:
-            out[dist] = md.version(dist)
-        except md.PackageNotFoundError:
-            out[dist] = "?"
-    return out
-
-
 class ResultCache:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.hits = 0
         self.misses = 0
-        self._versions = _versions()
+        self._versions = {d: installed_version(d, "?") for d in ("vecverify", "cvc5")}
 
     def key(self, task: SolverTask, solver: str, options: dict[str, Any]) -> str:
         blob = json.dumps({"versions": self._versions, "solver": solver, "options": options,

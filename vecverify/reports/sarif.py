@@ -27,6 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from vecverify import installed_version
 from vecverify.obligations import REGISTRY
 
 from .diagnostic import Diagnostic, Report, Status
@@ -111,7 +112,7 @@ def render_sarif(report: Report, root: str | None = None) -> str:
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "vecverify", "version": _version(),
+            "tool": {"driver": {"name": "vecverify", "version": installed_version(missing="0"),
                                 "rules": descriptors}},
             "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri() + "/"}},
             "results": results,
@@ -119,11 +120,3 @@ def render_sarif(report: Report, root: str | None = None) -> str:
         }],
     }
     return json.dumps(doc, indent=2) + "\n"
-
-
-def _version() -> str:
-    import importlib.metadata
-    try:
-        return importlib.metadata.version("vecverify")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - source checkout
-        return "0"
