@@ -17,7 +17,7 @@ from typing import Callable, TextIO
 from vecverify.errors import InputError
 from vecverify.options import Options
 from vecverify.pipeline import expand_paths, verify_paths
-from vecverify.reports import Report, Status
+from vecverify.reports import Diagnostic, Report, Status
 from vecverify.reports.render import counterexample_lines, render_text, text_line
 
 Key = tuple[str, str, str, int]
@@ -38,11 +38,11 @@ def _stamp(paths: list[str]) -> dict[str, tuple[float, int]]:
     return out
 
 
-def _index(report: Report) -> dict[Key, object]:
+def _index(report: Report) -> dict[Key, Diagnostic]:
     """Checks by (file, function, kind, n-th such check in the function): stable when code
     moves, independent of the verdict (whose message differs)."""
     seen: dict[tuple[str, str, str], int] = {}
-    out: dict[Key, object] = {}
+    out: dict[Key, Diagnostic] = {}
     for d in sorted(report.diagnostics, key=lambda d: (d.file, d.line, d.column)):
         base = (d.file, d.function, d.kind)
         seen[base] = seen.get(base, -1) + 1
@@ -56,16 +56,16 @@ def changes(before: Report, after: Report) -> list[str]:
     old, lines = _index(before), []
     for key, d in _index(after).items():
         prev = old.get(key)
-        if prev is not None and prev.status is d.status:  # type: ignore[attr-defined]
+        if prev is not None and prev.status is d.status:
             continue
-        if d.status is Status.PROVED:  # type: ignore[attr-defined]
+        if d.status is Status.PROVED:
             if prev is not None:
-                lines.append(f"{d.file}:{d.line}:{d.column}: note: [proved] {d.kind}: "  # type: ignore[attr-defined]
-                             f"{d.message} (in {d.function}), was {prev.status.value}")  # type: ignore[attr-defined]
+                lines.append(f"{d.file}:{d.line}:{d.column}: note: [proved] {d.kind}: "
+                             f"{d.message} (in {d.function}), was {prev.status.value}")
             continue
-        lines.append(text_line(d))  # type: ignore[arg-type]
-        if d.counterexample:  # type: ignore[attr-defined]
-            lines += counterexample_lines(d.counterexample)  # type: ignore[attr-defined]
+        lines.append(text_line(d))
+        if d.counterexample:
+            lines += counterexample_lines(d.counterexample)
     return lines
 
 

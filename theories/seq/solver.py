@@ -133,7 +133,7 @@ class SeqSolver:
         self.uf_apps: list[Term] = []
         self.quant = Quantifiers(self.tm, self.known)
         self.witnessed = False
-        self.deferred_ext: list[Term] = []
+        self.ext_atoms: list[Term] = []
         try:
             self.facts: set[Term] = set()   # asserted conjuncts: no extensionality needed
             simplified, self.definitions = eliminate_definitions(self.tm, assertions)
@@ -258,7 +258,7 @@ class SeqSolver:
                 # the calculus' Deq-Ext for the input's sequence atoms, whatever the element
                 # sort (the distinguishing index is what most unsat proofs need), added with
                 # the witness after cvc5's first answer
-                self.deferred_ext.append(t)
+                self.ext_atoms.append(t)
 
     def _witness(self) -> bool:
         """The calculus' extensionality for the input's sequence atoms, and wit(phi) for the
@@ -272,7 +272,7 @@ class SeqSolver:
             return False
         self.witnessed = True
         new = False
-        for t in self.deferred_ext:
+        for t in self.ext_atoms:
             new |= self._lemma(*self.rules.deq_ext(t.args[0], t.args[1]))
         for plan in self.comb.plans.values():
             if plan.full:
