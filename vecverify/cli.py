@@ -123,13 +123,17 @@ def smt2(files: tuple[str, ...], out_dir: str | None, solc: str | None, base_pat
 @click.option("--stats", is_flag=True,
               help="Print per check-sat time (and the Python procedure's iterations, lemmas "
                    "by rule, time in cvc5 and in Python) to stderr.")
+@click.option("--format", "fmt", type=click.Choice(["text", "sarif"]), default="text",
+              show_default=True,
+              help="text: answer like a solver; sarif: one SARIF result per check-sat (pass, "
+                   "fail when it contradicts the script's :status, open when unknown).")
 def smt(file: str, solver: str, calculus: str, combination: str | None, unsound_ok: bool,
-        timeout: float, stats: bool) -> None:
+        timeout: float, stats: bool, fmt: str) -> None:
     """Answer the SMT-LIB 2.6 script FILE like a solver (sat/unsat/unknown per check-sat,
     get-model, get-value); exits 0 whatever the answers, 1 when `--solver cross` finds the
     two solvers disagreeing, 3 on malformed input."""
     sys.exit(commands.smt(file, solver_name(solver, calculus), timeout, sys.stdout,
-                          sys.stderr, stats, combination, unsound_ok))
+                          sys.stderr, stats, combination, unsound_ok, fmt))
 
 
 @cli.command()

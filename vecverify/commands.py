@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from vecverify.errors import InputError
 from vecverify.obligations import REGISTRY
@@ -198,7 +198,8 @@ def list_checks(out: TextIO) -> int:
 
 
 def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
-        stats: bool = False, combination: str | None = None, unsound_ok: bool = False) -> int:
+        stats: bool = False, combination: str | None = None, unsound_ok: bool = False,
+        fmt: str = "text") -> int:
     """Answer an SMT-LIB script like a solver: `sat`/`unsat`/`unknown` per check-sat (push/pop
     respected), models for `get-model`/`get-value`.  Exit 0 whatever the answers, 1 when the
     solvers of `--solver cross` disagree on some check-sat, 3 on malformed input or a bad
@@ -234,6 +235,8 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
         results[k] = res
     wall = time.monotonic() - started
 
+    if fmt == "sarif":
+        return _smt_sarif(path, script, results, out)
     n_check, code = -1, 0
     last: SolverResult | None = None
     for cmd in script.commands:
@@ -280,6 +283,30 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
     if stats:
         err.write(f"stats: {len(checks)} check-sat, {len(tasks)} solved, "
                   f"solver wall time {wall:.3f}s\n")
+    return code
+
+
+def _smt_sarif(path: str, script: Any, results: list, out: TextIO) -> int:
+    """`smt --format sarif`: one result per check-sat instead of the solver-style output."""
+    from vecverify.reports.sarif import render_smt_sarif
+    answers, code, n = [], 0, 0
+    for cmd in script.commands:
+        if cmd.kind != "check-sat":
+            continue
+        r = results[n]
+        n += 1
+        if r.stats.get("disagreement"):
+            answers.append((cmd.span, r.status, "fail", r.reason))
+            code = 1
+        elif r.status == "unknown":
+            answers.append((cmd.span, r.status, "open",
+                            f"unknown: {r.reason or 'no reason given'}"))
+        elif script.status in ("sat", "unsat") and r.status != script.status:
+            answers.append((cmd.span, r.status, "fail", f"answer {r.status} differs from the "
+                            f"script's (set-info :status {script.status})"))
+        else:
+            answers.append((cmd.span, r.status, "pass", r.status))
+    out.write(render_smt_sarif(path, answers))
     return code
 
 

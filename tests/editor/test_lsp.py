@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,6 +18,8 @@ import pytest
 from ..small_programs import FIRST_LAST
 
 pytest.importorskip("pygls")
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # `last` claims the second-to-last element
 PROGRAM = FIRST_LAST.replace("ensures r == xs[len(xs) - 1]",
@@ -129,6 +132,31 @@ def test_language_server_session(tmp_path: Path) -> None:
         assert broken[0]["range"]["start"]["line"] in (4, 5)
 
         assert c.request("shutdown", None)["result"] is None
+        c.send("exit", None)
+        assert c.proc.wait(timeout=30) == 0
+    finally:
+        if c.proc.poll() is None:
+            c.proc.kill()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_language_server_on_solidity(tmp_path: Path) -> None:
+    src = tmp_path / "Stack.sol"
+    shutil.copy(ROOT / "examples" / "solidity" / "buggy" / "BoundedStack.sol", src)
+    env = {**os.environ, "VECVERIFY_RESULT_CACHE": "off"}
+    c = Client(env)
+    try:
+        c.request("initialize", {"processId": None, "rootUri": tmp_path.as_uri(),
+                                 "capabilities": {}})
+        c.send("initialized", {})
+        c.send("textDocument/didOpen", {"textDocument": {
+            "uri": src.as_uri(), "languageId": "solidity", "version": 1,
+            "text": src.read_text()}})
+        diags = c.notification("textDocument/publishDiagnostics",
+                               src.as_uri())["params"]["diagnostics"]
+        errors = [d for d in diags if d["severity"] == 1]
+        assert errors and all("counterexample:" in d["message"] for d in errors)
+        c.request("shutdown", None)
         c.send("exit", None)
         assert c.proc.wait(timeout=30) == 0
     finally:

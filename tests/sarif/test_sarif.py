@@ -113,3 +113,25 @@ def test_schema_rejects_what_it_should() -> None:
     del doc["runs"][0]["results"][0]["message"]
     with pytest.raises(jsonschema.ValidationError):
         VALIDATOR.validate(doc)
+
+
+def test_smt_format_sarif(tmp_path: Path) -> None:
+    """`vecverify smt --format sarif`: one result per check-sat, at the command; pass for an
+    answer, fail against the script's :status, open (with the reason) for unknown."""
+    f = tmp_path / "t.smt2"
+    f.write_text("(set-logic ALL)\n(set-info :status unsat)\n(declare-fun x () (Seq Int))\n"
+                 "(assert (= (seq.len x) 1))\n(check-sat)\n"
+                 "(assert (str.in_re \"a\" re.all))\n(check-sat)\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert commands.smt(str(f), "cvc5", 10.0, out, err, fmt="sarif") == 0
+    doc = json.loads(out.getvalue())
+    VALIDATOR.validate(doc)
+    check_github_fields(doc)
+    first, second = doc["runs"][0]["results"]
+    assert (first["kind"], first["level"], first["properties"]["answer"]) == \
+        ("fail", "error", "sat")
+    assert "differs from the script's (set-info :status unsat)" in first["message"]["text"]
+    assert first["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+    assert (second["kind"], second["level"]) == ("open", "warning")
+    assert "unsupported" in second["message"]["text"]
+    assert second["locations"][0]["physicalLocation"]["region"]["startLine"] == 7

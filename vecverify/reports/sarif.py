@@ -93,6 +93,53 @@ def _message(d: Diagnostic) -> str:
     return f"{d.message} (in {d.function})"
 
 
+SMT_RULE = {
+    "id": "check-sat",
+    "name": "CheckSat",
+    "shortDescription": {"text": "the answer of a check-sat"},
+    "fullDescription": {"text": "The answer vecverify's solver gave to a check-sat of an "
+                                "SMT-LIB script, compared with the script's (set-info :status)."},
+    "help": {"text": "A failed result is an answer that contradicts the script's status, or two "
+                     "solvers (--solver cross) that disagree: one of them is wrong. An open "
+                     "result was not decided; its message gives the reason."},
+    "defaultConfiguration": {"level": "error"},
+}
+
+
+def render_smt_sarif(path: str, answers: list[tuple[Any, str, str, str]],
+                     root: str | None = None) -> str:
+    """SARIF for `vecverify smt`: one result per check-sat, given as (span, answer, outcome,
+    message) with outcome `pass` (a definite answer the script's status does not contradict),
+    `fail` (it contradicts it, or the solvers disagree) or `open` (unknown)."""
+    base = Path(root or os.getcwd()).resolve()
+    level = {"pass": "none", "fail": "error", "open": "warning"}
+    results = []
+    for span, answer, outcome, message in answers:
+        fake = Diagnostic(path, span.line, span.column, span.end_line, span.end_column, "",
+                          "check-sat", Status.UNKNOWN, message, "", 0.0)
+        results.append({"ruleId": "check-sat", "ruleIndex": 0, "kind": outcome,
+                        "level": level[outcome], "message": {"text": message},
+                        "locations": [_location(fake, base)],
+                        "properties": {"answer": answer}})
+    return _document([SMT_RULE], results, base, {})
+
+
+def _document(descriptors: list[dict[str, Any]], results: list[dict[str, Any]], base: Path,
+              properties: dict[str, Any]) -> str:
+    doc = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "vecverify", "version": installed_version(missing="0"),
+                                "rules": descriptors}},
+            "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri() + "/"}},
+            "results": results,
+            "properties": properties,
+        }],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
 def render_sarif(report: Report, root: str | None = None) -> str:
     base = Path(root or os.getcwd()).resolve()
     descriptors = rules()
@@ -108,15 +155,4 @@ def render_sarif(report: Report, root: str | None = None) -> str:
         results.append({"ruleId": rule, "ruleIndex": index[rule], "kind": kind,
                         "level": level, "message": {"text": _message(d)},
                         "locations": [_location(d, base)], "properties": props})
-    doc = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "vecverify", "version": installed_version(missing="0"),
-                                "rules": descriptors}},
-            "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri() + "/"}},
-            "results": results,
-            "properties": {"summary": report.summary()},
-        }],
-    }
-    return json.dumps(doc, indent=2) + "\n"
+    return _document(descriptors, results, base, {"summary": report.summary()})
