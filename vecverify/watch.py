@@ -18,7 +18,7 @@ from vecverify.errors import InputError
 from vecverify.options import Options
 from vecverify.pipeline import expand_paths, verify_paths
 from vecverify.reports import Diagnostic, Report, Status
-from vecverify.reports.render import counterexample_lines, render_text, text_line
+from vecverify.reports.render import diagnostic_lines, proved_line, render_text
 
 Key = tuple[str, str, str, int]
 
@@ -60,12 +60,9 @@ def changes(before: Report, after: Report) -> list[str]:
             continue
         if d.status is Status.PROVED:
             if prev is not None:
-                lines.append(f"{d.file}:{d.line}:{d.column}: note: [proved] {d.kind}: "
-                             f"{d.message} (in {d.function}), was {prev.status.value}")
+                lines.append(f"{proved_line(d)}, was {prev.status.value}")
             continue
-        lines.append(text_line(d))
-        if d.counterexample:
-            lines += counterexample_lines(d.counterexample)
+        lines += diagnostic_lines(d)
     return lines
 
 

@@ -38,17 +38,23 @@ def _untag(v: Any) -> Any:
     return tuple(_untag(x) for x in v) if isinstance(v, list) else v
 
 
+def proved_line(d: Diagnostic) -> str:
+    return f"{d.file}:{d.line}:{d.column}: note: [proved] {d.kind}: {d.message} (in {d.function})"
+
+
+def diagnostic_lines(d: Diagnostic) -> list[str]:
+    """A check that is not proved: its line, then its counterexample if it has one."""
+    return [text_line(d)] + (counterexample_lines(d.counterexample) if d.counterexample else [])
+
+
 def render_text(report: Report, verbose: bool = False) -> str:
     lines: list[str] = []
     for d in report.diagnostics:
         if d.status is Status.PROVED:
             if verbose:
-                lines.append(f"{d.file}:{d.line}:{d.column}: note: [proved] {d.kind}: "
-                             f"{d.message} (in {d.function})")
+                lines.append(proved_line(d))
             continue
-        lines.append(text_line(d))
-        if d.counterexample:
-            lines += counterexample_lines(d.counterexample)
+        lines += diagnostic_lines(d)
     s = report.summary()
     tail = f", {s['unsupported']} unsupported" if s["unsupported"] else ""
     if s["disagreement"]:
