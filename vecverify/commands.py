@@ -206,9 +206,8 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
     option."""
     import time
 
-    from vecverify.drivers import SolverResult, SolverTask, run_tasks
+    from vecverify.drivers import SolverResult, run_tasks
     from vecverify.drivers.registry import factory
-    from vecverify.terms.printer import to_smtlib
     from vecverify.theories.smtlib import read_file
     from vecverify.theories.smtlib.queries import queries
 
@@ -222,11 +221,7 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
     tasks, where = [], []
     for k, query in enumerate(checks):
         if not query.unsupported:
-            # get-value terms are probes: the solver evaluates them in its own model (which
-            # knows its uninterpreted functions)
-            text, quantified = query.smtlib(script)
-            tasks.append(SolverTask(text, tuple(to_smtlib(t) for t in query.probes),
-                                    timeout_s=timeout, quantified=quantified))
+            tasks.append(query.task(script, timeout))
             where.append(k)
     results: list[SolverResult] = [SolverResult("unknown", q.unsupported, solver=solver)
                                    for q in checks]

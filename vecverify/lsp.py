@@ -22,7 +22,7 @@ from vecverify import installed_version
 from vecverify.errors import InputError, VecverifyError
 from vecverify.options import Options
 from vecverify.reports import Diagnostic, Status
-from vecverify.reports.render import counterexample_lines
+from vecverify.reports.render import counterexample_inputs, counterexample_lines
 
 SUFFIXES = (".vec", ".sol")
 _SEVERITY = {Status.VIOLATED: types.DiagnosticSeverity.Error,
@@ -40,12 +40,8 @@ def _range(line: int, column: int, end_line: int, end_column: int) -> types.Rang
 
 
 def _message(d: Diagnostic) -> str:
-    text = f"{d.message} (in {d.function})"
-    if d.counterexample:
-        inputs = ", ".join(f"{k} = {v}" for k, v in (d.counterexample.get("inputs") or {}).items())
-        if inputs:
-            text += f"\ncounterexample: {inputs}"
-    return text
+    inputs = counterexample_inputs(d.counterexample)
+    return f"{d.message} (in {d.function})" + (f"\ncounterexample: {inputs}" if inputs else "")
 
 
 def lsp_diagnostic(d: Diagnostic) -> types.Diagnostic:

@@ -19,7 +19,7 @@ from vecverify.terms.sorts import BOOL, INT, BitVecSort, UninterpretedSort
 from vecverify.terms.walkers import postorder
 from vecverify.terms.ops import Op
 from vecverify.theories.combination import Combination, Refused, classify, purify
-from vecverify.theories.combination.witness import witness_bound
+from vecverify.theories.combination.witness import witness_bound, witness_pairs
 from vecverify.theories.seq import SeqSolver
 
 from ..seq.helpers import cvc5_status, model_holds, parse
@@ -61,7 +61,8 @@ def test_sort_classification() -> None:
     # ... which the witness bound decides: 257 distinct u8 sequences need 2*C(257,2)+1 names
     p = parse(distinct_seqs(3, 1, BV1))
     parts = purify(p.tm, p.assertions)
-    assert witness_bound(parts, BitVecSort(1)) == 2 * 3 + 1
+    pairs = witness_pairs(parts, BitVecSort(1))
+    assert len(pairs) == 3 and witness_bound(parts, BitVecSort(1), pairs) == 2 * 3 + 1
 
 
 # -- purification ---------------------------------------------------------------------------

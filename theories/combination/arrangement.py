@@ -109,7 +109,8 @@ class Combination:
         self._literals: set[Term] = set()
         unsound = []
         for sort in purification.element_sorts:
-            c = classify(sort, witness_bound(purification, sort, facts))
+            pairs = witness_pairs(purification, sort, facts)
+            c = classify(sort, witness_bound(purification, sort, pairs))
             if strategy == "no":
                 full = False
                 if not c.effectively_infinite:
@@ -122,7 +123,7 @@ class Combination:
             plan.shared = len(shared)
             if full:
                 plan.witness = base_element(tm, sort)
-                plan.pairs = witness_pairs(purification, sort, facts)
+                plan.pairs = pairs
                 for v in purification.seq_vars.get(sort, {}):
                     plan.arranged[self._named(v)] = None
                 plan.arranged[plan.witness] = None

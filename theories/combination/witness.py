@@ -76,10 +76,11 @@ def witness_pairs(p: Purification, sort: Sort, facts: set[Term] = frozenset()) -
     return list(out)
 
 
-def witness_bound(p: Purification, sort: Sort, facts: set[Term] = frozenset()) -> int:  # type: ignore[assignment]
-    """|vars_E(wit(phi))|: the variables of sort E of the witnessed sequence part (its own,
-    two reads per witnessed pair, and w_E).  No arrangement needs more values than this."""
-    return len(p.seq_vars.get(sort, {})) + 2 * len(witness_pairs(p, sort, facts)) + 1
+def witness_bound(p: Purification, sort: Sort, pairs: list[tuple[Term, Term]]) -> int:
+    """|vars_E(wit(phi))| for the witness pairs `pairs` of `sort`: the variables of sort E of
+    the witnessed sequence part (its own, two reads per pair, and w_E).  No arrangement needs
+    more values than this."""
+    return len(p.seq_vars.get(sort, {})) + 2 * len(pairs) + 1
 
 
 def base_element(tm: TermManager, sort: Sort) -> Term:

@@ -162,9 +162,7 @@ class SeqSolver:
                 # it may refute the input without the quadratic witness
                 self._witness()
             self._flush()
-        except Unsupported as exc:
-            return Outcome("unknown", str(exc), stats=self.stats)
-        except Refused as exc:
+        except (Unsupported, Refused) as exc:
             return Outcome("unknown", str(exc), stats=self.stats)
         self.stats.python_s += time.monotonic() - start
         while True:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from vecverify.terms.manager import Term
 
@@ -23,6 +24,15 @@ class Query:
     def smtlib(self, script: Script) -> tuple[str, bool]:
         """The query as a self-contained SMT-LIB script, and whether it has quantifiers."""
         return encode(script.tm, list(self.assertions), self.declared)
+
+    def task(self, script: Script, timeout_s: float) -> Any:
+        """The query as a solver task.  Its `get-value` terms are probes: the solver evaluates
+        them in its own model (which knows its uninterpreted functions)."""
+        from vecverify.drivers import SolverTask
+        from vecverify.terms.printer import to_smtlib
+        text, quantified = self.smtlib(script)
+        return SolverTask(text, tuple(to_smtlib(t) for t in self.probes), timeout_s=timeout_s,
+                          quantified=quantified)
 
 
 def queries(script: Script) -> list[Query]:

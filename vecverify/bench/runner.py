@@ -46,7 +46,6 @@ class Row:
 def _smt_tasks(problem: Problem, timeout_s: float) -> tuple[list[SolverTask], str]:
     """The problem's check-sats as tasks, or ([], reason) when it cannot be run."""
     from vecverify.errors import InputError
-    from vecverify.terms.printer import to_smtlib
     from vecverify.theories.smtlib import read_file
     from vecverify.theories.smtlib.queries import queries
     try:
@@ -57,9 +56,7 @@ def _smt_tasks(problem: Problem, timeout_s: float) -> tuple[list[SolverTask], st
     for q in queries(script):
         if q.unsupported:
             return [], q.unsupported
-        text, quantified = q.smtlib(script)
-        tasks.append(SolverTask(text, tuple(to_smtlib(t) for t in q.probes),
-                                timeout_s=timeout_s, quantified=quantified))
+        tasks.append(q.task(script, timeout_s))
     return tasks, "" if tasks else "no check-sat"
 
 

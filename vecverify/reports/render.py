@@ -21,6 +21,12 @@ def text_line(d: Diagnostic) -> str:
             f"{d.message} (in {d.function})")
 
 
+def counterexample_inputs(cex: dict[str, Any] | None) -> str:
+    """The inputs of a counterexample on one line (`xs = [-1, 0], i = 0`): what a SARIF
+    message and a language-server diagnostic append to the check's message."""
+    return ", ".join(f"{k} = {json.dumps(v)}" for k, v in ((cex or {}).get("inputs") or {}).items())
+
+
 def counterexample_lines(cex: dict[str, Any], indent: str = "    ") -> list[str]:
     out = [f"{indent}counterexample:"]
     for title, key in (("inputs", "inputs"), ("storage on entry", "storage"),

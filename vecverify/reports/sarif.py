@@ -31,6 +31,7 @@ from vecverify import installed_version
 from vecverify.obligations import REGISTRY
 
 from .diagnostic import Diagnostic, Report, Status
+from .render import counterexample_inputs
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -85,9 +86,8 @@ def _location(d: Diagnostic, root: Path) -> dict[str, Any]:
 def _message(d: Diagnostic) -> str:
     if d.status is Status.PROVED:
         return f"{d.kind}: {d.message} (in {d.function})"
-    if d.status is Status.VIOLATED and d.counterexample:
-        inputs = ", ".join(f"{k} = {json.dumps(v)}" for k, v in
-                           (d.counterexample.get("inputs") or {}).items())
+    if d.status is Status.VIOLATED:
+        inputs = counterexample_inputs(d.counterexample)
         return f"{d.message} (in {d.function})" + (f"; counterexample: {inputs}" if inputs
                                                     else "")
     return f"{d.message} (in {d.function})"
