@@ -121,3 +121,14 @@ def test_dask_executor_matches_a_local_run(tmp_path: Path) -> None:
                 for r in read_csv(str(path))]
 
     assert without_times(tmp_path / "dask.csv") == without_times(tmp_path / "local.csv")
+
+
+def test_malformed_annotation_is_an_input_error(tmp_path: Path) -> None:
+    suite = tmp_path / "bad"
+    suite.mkdir()
+    (suite / "a.vec").write_text("fn f(x: int)\n  ensures x == x // expect: violated\n{\n}\n")
+    code, out, err = bench(suite, out_csv=tmp_path / "x.csv")
+    assert code == 3 and not (tmp_path / "x.csv").exists()
+    assert err.strip() == (f"{suite / 'a.vec'}:2:18: error: malformed expect annotation: "
+                           "expected items such as violated(overflow) or unknown(assert) "
+                           "after 'expect:'")

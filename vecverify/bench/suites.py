@@ -21,6 +21,8 @@ from pathlib import Path
 
 from vecverify.errors import InputError
 
+from .expectations import expected_outcomes
+
 SMT, PROGRAM = "smt", "program"
 _SKIP = {"node_modules", "lib"}
 _STATUS = re.compile(r"\(\s*set-info\s+:status\s+(sat|unsat|unknown)\s*\)")
@@ -78,6 +80,7 @@ def load_suite(folder: str) -> list[Problem]:
                     expected = m.group(1) if m and m.group(1) != "unknown" else ""
                 out.append(Problem(suite, name, str(path), SMT, expected))
             elif f.endswith((".vec", ".sol")):
+                expected_outcomes(path)     # malformed annotations stop the campaign here
                 out.append(Problem(suite, name, str(path), PROGRAM, "annotations"))
     if not out:
         raise InputError(None, f"{folder}: no .smt2, .vec or .sol files", "usage.file")
