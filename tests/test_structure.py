@@ -15,7 +15,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 EXPECTED_KINDS = {"index-out-of-bounds", "pop-empty", "overflow", "underflow", "division-by-zero",
                   "assert", "postcondition", "precondition", "loop-invariant-entry",
-                  "loop-invariant-preserved", "contract-invariant", "modifies"}
+                  "loop-invariant-preserved", "contract-invariant", "modifies", "enum-conversion"}
 
 
 def test_every_check_kind_of_the_language_is_registered_with_metadata() -> None:

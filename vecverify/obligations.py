@@ -131,3 +131,12 @@ class Modifies(Obligation):
     success = "function modifies only what it declares"
     help = ("With `modifies` annotations, every state variable (or element) not listed must "
             "be unchanged when the function returns.")
+
+
+class EnumConversion(Obligation):
+    kind = "enum-conversion"
+    short = "conversion to an enum is within its members"
+    failure = "conversion to an enum may be out of range"
+    success = "conversion to an enum is within range"
+    help = ("Converting an integer to an enum type (`Dir(x)`) reverts with Panic(0x21) unless "
+            "x is smaller than the number of members; check or require the bound first.")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Callable
 
 from vecverify.ir import Assert, Assume, Block, Havoc, ReturnScope, Stmt
-from vecverify.obligations import AssertCheck, PopEmpty
+from vecverify.obligations import AssertCheck, EnumConversion, PopEmpty
 
-from .model import Node
-from .types import (ADDRESS, UINT256, ArrayType, Bundle, IntType, SolType, StructType,
+from .model import Node, walk
+from .places import Place, Var
+from .types import (ADDRESS, UINT256, ArrayType, Bundle, EnumType, IntType, SolType, StructType,
                     Unsupported, assign_bundle, leaf_sorts)
 
 Stmts = list[Stmt]
@@ -35,7 +36,12 @@ class CallLowering:
                 return [({(): self.cl.this_address(self)}, ADDRESS)]
             v, vt = self.expr(args[0], pre)
             x = v[()]
-            if isinstance(target, IntType) and isinstance(vt, IntType) and not (
+            if isinstance(target, EnumType) and not isinstance(vt, EnumType):
+                pre.append(Assert(tm.and_(tm.le(tm.int(0), x), tm.lt(x, tm.int(target.count))),
+                                  self.check(EnumConversion, e, "conversion to "
+                                             f"{target} may be out of range: {self.text(e)}",
+                                             ((self.text(args[0]), x),))))
+            elif isinstance(target, IntType) and isinstance(vt, IntType) and not (
                     vt.min >= target.min and vt.max <= target.max):
                 x = self.wrap(x, target)
             return [({(): x}, target)]
@@ -43,7 +49,11 @@ class CallLowering:
             st = self.prog.type_of_decl(self.prog.by_id[callee["referencedDeclaration"]])
             assert isinstance(st, StructType)
             names = e.get("names") or [f for f, _ in st.fields]
-            vals = dict(zip(names, (self.expr(a, pre)[0] for a in args)))
+            for a in args:
+                if self.is_memory_ref(a):
+                    raise Unsupported(a, "a memory reference stored into a struct (the two "
+                                      "would share one object)")
+            vals = dict(zip(names, (v for v, _ in self.operands(args, pre))))
             out: Bundle = {}
             for f, _ in st.fields:
                 out.update({(f,) + p: x for p, x in vals[f].items()})
@@ -135,30 +145,73 @@ class CallLowering:
         pre += self.write_place(place, self.b.pop(cur), total)
         return []
 
+    @staticmethod
+    def ordered_args(e: Node, params: list[Node]) -> list[Node]:
+        """The call's arguments in parameter order (`f({y: 1, x: 2})` binds by name)."""
+        args = e.get("arguments", [])
+        names = e.get("names") or []
+        if not names:
+            return list(args)
+        by_name = dict(zip(names, args))
+        return [by_name[p["name"]] for p in params]
+
     def internal_call(self, fn: Node, args: list[Node], e: Node, pre: Stmts
                       ) -> list[tuple[Bundle, SolType]]:
         if fn.get("body") is None and not self.cl.has_spec(fn):
             raise Unsupported(e, f"call of {fn['name']} without a body or specification")
-        actuals = [self.expr(a, pre) for a in args]
+        params = fn["parameters"]["parameters"]
+        args = self.ordered_args(e, params) if e.get("names") else args
+        actuals = self.arguments(params, args, pre)
         if self.cl.has_spec(fn):
-            return self.cl.modular_call(self, fn, actuals, e, pre)
+            if any(p.get("storageLocation") == "storage" for p in params):
+                raise Unsupported(e, "storage pointer argument to a function with a "
+                                  "specification")
+            roots = [a.root for a in actuals if isinstance(a, Place)]
+            if len(roots) != len(set(roots)):
+                raise Unsupported(e, "one memory object passed twice to a function with a "
+                                  "specification (verified as if they were distinct)")
+            values = [(self.read_place(a, pre), self.prog.type_of_decl(p))
+                      if isinstance(a, Place) else a for p, a in zip(params, actuals)]
+            return self.cl.modular_call(self, fn, values, e, pre)
         if fn["id"] in self.inline_stack:
             raise Unsupported(e, f"recursive call of {fn['name']} without a specification")
         return self.inline_call(fn, actuals, pre)
 
-    def inline_call(self, fn: Node, actuals: list[tuple[Bundle, SolType]], pre: Stmts
+    def arguments(self, params: list[Node], args: list[Node], pre: Stmts
+                  ) -> list[tuple[Bundle, SolType] | Place]:
+        """Arguments, left to right: values, or a `Place` for a storage pointer parameter and
+        for an existing memory object (memory references are passed, not copied)."""
+        values = self.operands([a for p, a in zip(params, args)
+                                if not self.by_reference(p, a)], pre)
+        out: list[tuple[Bundle, SolType] | Place] = []
+        for p, a in zip(params, args):
+            if self.by_reference(p, a):
+                place, _ = self.place_of(a, pre)
+                out.append(self.freeze(place, pre))
+            else:
+                out.append(values.pop(0))
+        return out
+
+    def by_reference(self, param: Node, arg: Node) -> bool:
+        return param.get("storageLocation") == "storage" or (
+            param.get("storageLocation") == "memory" and self.is_memory_ref(arg))
+
+    def inline_call(self, fn: Node, actuals: list[tuple[Bundle, SolType] | Place], pre: Stmts
                     ) -> list[tuple[Bundle, SolType]]:
         self.inline_stack.append(fn["id"])
         saved_names, saved_fn = dict(self.by_name), self.current_function_node
         self.current_function_node = fn
+        frame = self.next_root_key()
+        self.frames.append(frame)
         try:
-            params = fn["parameters"]["parameters"]
-            for p, (val, _) in zip(params, actuals):
+            for p, actual in zip(fn["parameters"]["parameters"], actuals):
                 pty = self.prog.type_of_decl(p)
-                if p.get("storageLocation") == "storage":
-                    raise Unsupported(p, "storage pointer parameter of an inlined function")
-                b = self.declare(p["id"], p["name"], pty, "local")
-                pre += [assign_bundle(b, val)]
+                if isinstance(actual, Place):
+                    self.vars[p["id"]] = Var(pty, None, actual, self.depth)
+                    self.by_name[p["name"]] = p["id"]
+                else:
+                    b = self.declare(p["id"], p["name"], pty, "local")
+                    pre += [assign_bundle(b, actual[0])]
             rets = []
             for r in fn["returnParameters"]["parameters"]:
                 rty = self.prog.type_of_decl(r)
@@ -170,9 +223,15 @@ class CallLowering:
             body = self.with_modifiers(fn, lambda: self.block(fn["body"]))
             self.current_returns = saved
             pre.append(ReturnScope(body))
-            return [(self.root_bundle(rid), rty) for rid, rty in rets]
+            for (rid, _), r in zip(rets, fn["returnParameters"]["parameters"]):
+                place = self.vars[rid].place
+                if place is not None and frame < place.root < 0:
+                    raise Unsupported(r, "a function returning a memory reference it was "
+                                      "given (the caller would share it)")
+            return [(self.var_value(rid), rty) for rid, rty in rets]
         finally:
             self.inline_stack.pop()
+            self.frames.pop()
             self.by_name, self.current_function_node = saved_names, saved_fn
 
     def with_modifiers(self, fn: Node, body: Callable[[], Stmt]) -> Stmt:
@@ -188,12 +247,22 @@ class CallLowering:
             mdef = self.contract.resolve_modifier(
                 self.prog.by_id[inv["modifierName"]["referencedDeclaration"]])
             pre: Stmts = []
-            for p, a in zip(mdef["parameters"]["parameters"], inv.get("arguments") or []):
-                val, _ = self.expr(a, pre)
+            params = mdef["parameters"]["parameters"]
+            for p, (val, _) in zip(params, self.operands(inv.get("arguments") or [], pre)):
                 b = self.declare(p["id"], p["name"], self.prog.type_of_decl(p), "local")
                 pre += [assign_bundle(b, val)]
+            own = [n["id"] for n in walk(mdef) if n.get("nodeType") == "VariableDeclaration"]
+
+            def placeholder() -> Stmt:
+                # the same modifier may be applied again inside: its variables are its own
+                mine = {d: self.vars[d] for d in own if d in self.vars}
+                try:
+                    return wrap(k + 1)
+                finally:
+                    self.vars.update(mine)
+
             saved = self.placeholder
-            self.placeholder = lambda: wrap(k + 1)
+            self.placeholder = placeholder
             try:
                 return Block((*pre, self.block(mdef["body"])))
             finally:

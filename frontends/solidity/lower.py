@@ -16,20 +16,23 @@ specification is unsupported).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+import re
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from vecverify.errors import Span
 from vecverify.ir import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue,
-                          Invariant, Loop, ParAssign, Return, Stmt, VarInfo)
+                          Invariant, Loop, ParAssign, Return, Stmt, VarInfo, modified_vars)
 from vecverify.obligations import (DivisionByZero, IndexOutOfBounds, LoopInvariantEntry,
                                    LoopInvariantPreserved, Obligation, Overflow, Underflow)
-from vecverify.terms import Term, TermManager
+from vecverify.terms import INT, Op, Term, TermManager, free_vars
 
 from .calls import CallLowering
+from .constants import constant_value, is_constant
 from .model import Contract, Node
-from .types import (ADDRESS, BOOL_T, UINT256, ArrayType, Bundle,
-                    Bundles, EnumType, IntType, MappingType, SolType, StructType, Unsupported,
+from .places import Place, Var
+from .types import (ADDRESS, BOOL_T, INT_CONST, UINT256, ArrayType, Bundle,
+                    Bundles, IntType, MappingType, SolType, StructType, Unsupported,
                     assign_bundle, elementary, is_value_type, leaf_sorts)
 
 if TYPE_CHECKING:
@@ -37,28 +40,9 @@ if TYPE_CHECKING:
 
 Stmts = list[Stmt]
 
-SUBDENOMINATIONS = {None: 1, "wei": 1, "gwei": 10**9, "ether": 10**18, "seconds": 1,
-                    "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
 ENV_INPUTS = {("msg", "sender"): ADDRESS, ("msg", "value"): UINT256,
               ("block", "timestamp"): UINT256, ("block", "number"): UINT256,
               ("tx", "origin"): ADDRESS, ("block", "chainid"): UINT256}
-
-
-@dataclass
-class Place:
-    """Where a value lives: a root variable bundle and the steps into it."""
-
-    root: int                                   # declaration id of the root variable
-    steps: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-@dataclass
-class Var:
-    """A declared variable of the function: its type, leaf terms, and how it is reached."""
-
-    ty: SolType
-    bundle: Bundle | None = None                # value (memory / stack / storage root)
-    place: Place | None = None                  # storage reference or memory alias
 
 
 class FunctionLowerer(CallLowering):
@@ -72,6 +56,10 @@ class FunctionLowerer(CallLowering):
         self.prog = cl.contract.program
         self.fn_name = fn_name
         self.vars: dict[int, Var] = {}
+        self.roots: dict[int, Bundle] = {}          # local locations (negative keys) -> leaves
+        self.frames: list[int] = []                 # inlined calls: their first location key
+        self._next_root = -1
+        self.depth = 0                              # branches and loops around the lowering
         self.infos: list[VarInfo] = []
         self.names: set[str] = set()
         self.unchecked = 0
@@ -99,7 +87,7 @@ class FunctionLowerer(CallLowering):
         """A new variable (one program variable per leaf) with its type invariant."""
         base = self.fresh_name(name or f"ret{decl_id}")
         bundle = self.b.vars(base, ty)
-        self.vars[decl_id] = Var(ty, bundle)
+        self.vars[decl_id] = Var(ty, bundle, Place(self.new_root(bundle)), self.depth)
         if name:
             self.by_name[name] = decl_id
         self.add_infos(bundle, name or base, ty, role, line)
@@ -177,9 +165,36 @@ class FunctionLowerer(CallLowering):
         return self.cl.state_var(decl_id, node)
 
     def root_bundle(self, root: int) -> Bundle:
-        var = self.vars.get(root) or self.cl.state_vars.get(root)
+        if root in self.roots:
+            return self.roots[root]
+        var = self.cl.state_vars.get(root)
         assert var is not None and var.bundle is not None
         return var.bundle
+
+    def var_value(self, decl_id: int) -> Bundle:
+        """The current value of a declared variable (through its pointer, if it is one)."""
+        var = self.vars[decl_id]
+        assert var.place is not None
+        return self.read_place(var.place, [])
+
+    def freeze(self, place: Place, pre: Stmts) -> Place:
+        """The place with every index and key evaluated now: a pointer keeps pointing where it
+        was made (`S storage s = arr[i]; i = 1;` still means arr[old i])."""
+        steps: list[tuple[Any, ...]] = []
+        for step in place.steps:
+            if step[0] in ("index", "key") and step[1].op not in (Op.INT_CONST, Op.BOOL_CONST):
+                snap = self.ghost("at", INT_CONST if step[1].sort == INT else BOOL_T)[()]
+                pre.append(Assign(snap, step[1]))
+                step = (step[0], snap)
+            steps.append(step)
+        return Place(place.root, steps)
+
+    def point(self, decl_id: int, ty: SolType, place: Place, node: Node) -> None:
+        """Make a pointer variable point to `place` (a declaration, or a re-pointing)."""
+        old = self.vars.get(decl_id)
+        if old is not None and old.depth != self.depth:
+            raise Unsupported(node, "re-pointing a reference inside a branch or loop")
+        self.vars[decl_id] = Var(ty, None, place, self.depth if old is None else old.depth)
 
     def read_place(self, place: Place, pre: Stmts) -> Bundle:
         cur = self.root_bundle(place.root)
@@ -230,6 +245,34 @@ class FunctionLowerer(CallLowering):
             IndexOutOfBounds, e, f"index may be out of bounds: {self.text(e)}",
             ((self.text(e["indexExpression"]), idx), (f"{base}.length", n))))
 
+    # -- evaluation order ----------------------------------------------------------------
+    def operands(self, nodes: list[Node], pre: Stmts) -> list[tuple[Bundle, SolType]]:
+        """Evaluate expressions in the order given (solc's order for the construct at hand).
+        A value is a term over program variables, so a value that a later operand's side
+        effect would change (`(++x) + x++`, `f(x, x = 2)`) is snapshotted before that effect."""
+        parts: list[tuple[Stmts, tuple[Bundle, SolType]]] = []
+        for n in nodes:
+            stmts: Stmts = []
+            parts.append((stmts, self.expr(n, stmts)))
+        out = []
+        for k, (stmts, (value, ty)) in enumerate(parts):
+            pre += stmts
+            if is_value_type(ty):               # a reference is read when it is used
+                later: Stmts = [st for q, _ in parts[k + 1:] for st in q]
+                value = self.settle(value, ty, later, pre)
+            out.append((value, ty))
+        return out
+
+    def settle(self, value: Bundle, ty: SolType, later: Stmts, pre: Stmts) -> Bundle:
+        """`value`, snapshotted into a ghost if the statements `later` write a variable it
+        reads (they run after it was computed and before it is used)."""
+        written = modified_vars(Block(tuple(later)))
+        if not written or not any(free_vars(x) & written for x in value.values()):
+            return value
+        snap = self.ghost("val", ty)
+        pre.append(assign_bundle(snap, value))
+        return snap
+
     # -- expressions ---------------------------------------------------------------------
     def value(self, e: Node, pre: Stmts) -> Term:
         """A value-type expression as one term."""
@@ -240,6 +283,8 @@ class FunctionLowerer(CallLowering):
 
     def expr(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
         kind = e["nodeType"]
+        if is_constant(e):                          # solc folded it: exact, never wrapped
+            return {(): self.tm.int(self.const_value(e))}, INT_CONST
         handler: Callable[[Node, Stmts], tuple[Bundle, SolType]] | None = getattr(
             self, f"x_{kind}", None)
         if handler is None:
@@ -250,10 +295,14 @@ class FunctionLowerer(CallLowering):
         ts = e.get("typeDescriptions", {}).get("typeString", "")
         t = elementary(ts.split(" ")[0] if ts.startswith(("uint", "int")) else ts)
         if t is None:
-            if ts.startswith("int_const"):
-                return UINT256
+            if is_constant(e):
+                return INT_CONST
             if ts.startswith("enum "):
-                return EnumType(False, 8, ts[5:])
+                m = re.search(r"\$(\d+)$", e["typeDescriptions"].get("typeIdentifier", ""))
+                decl = self.prog.by_id.get(int(m.group(1))) if m else None
+                if decl is None:
+                    raise Unsupported(e, f"expression of type {ts}")
+                return self.prog.type_of_decl(decl)
             if ts.startswith("contract "):
                 return ADDRESS
             raise Unsupported(e, f"expression of type {ts}")
@@ -265,8 +314,6 @@ class FunctionLowerer(CallLowering):
         if e["kind"] != "number":
             raise Unsupported(e, f"{e['kind']} literal")
         ts = e.get("typeDescriptions", {}).get("typeString", "")
-        if ts.startswith("int_const "):
-            return {(): self.tm.int(int(ts.split()[1]))}, UINT256
         if ts == "address":
             return {(): self.tm.int(int(e["value"], 16))}, ADDRESS
         raise Unsupported(e, f"number literal of type {ts}")
@@ -312,6 +359,11 @@ class FunctionLowerer(CallLowering):
                 and self.is_builtin(inner)):
             return {(): self.env_input((inner["name"], member))}, ENV_INPUTS[
                 (inner["name"], member)]
+        if member in ("min", "max") and inner["nodeType"] == "FunctionCall" and \
+                inner["expression"].get("name") == "type":       # type(T).min / .max
+            ty = self.type_of(e)
+            if isinstance(ty, IntType):
+                return {(): self.tm.int(ty.min if member == "min" else ty.max)}, ty
         ref = e.get("referencedDeclaration")
         if ref is not None and self.prog.by_id.get(ref, {}).get("nodeType") == "EnumValue":
             enum = self.prog.by_id[inner["referencedDeclaration"]]
@@ -353,8 +405,10 @@ class FunctionLowerer(CallLowering):
         c = self.value(e["condition"], pre)
         tpre: Stmts = []
         fpre: Stmts = []
-        tv, tt = self.expr(e["trueExpression"], tpre)
-        fv, _ = self.expr(e["falseExpression"], fpre)
+        with self.branch():
+            tv, tt = self.expr(e["trueExpression"], tpre)
+            fv, _ = self.expr(e["falseExpression"], fpre)
+        c = self.settle({(): c}, BOOL_T, tpre + fpre, pre)[()]
         if tpre or fpre:
             pre.append(Choice((Block((Assume(c), *tpre)),
                                Block((Assume(self.tm.not_(c)), *fpre)))))
@@ -392,19 +446,18 @@ class FunctionLowerer(CallLowering):
     def x_BinaryOperation(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
         op = e["operator"]
         tm = self.tm
-        ts = e.get("typeDescriptions", {}).get("typeString", "")
-        if ts.startswith("int_const "):             # a constant expression solc folded
-            return {(): tm.int(int(ts.split()[1]))}, UINT256
         if op in ("&&", "||"):
             left = self.value(e["leftExpression"], pre)
             rpre: Stmts = []
-            right = self.value(e["rightExpression"], rpre)
+            with self.branch():
+                right = self.value(e["rightExpression"], rpre)
+            left = self.settle({(): left}, BOOL_T, rpre, pre)[()]
             guard = left if op == "&&" else tm.not_(left)
             if rpre:
                 pre.append(Choice((Block((Assume(guard), *rpre)), Assume(tm.not_(guard)))))
             return {(): (tm.and_ if op == "&&" else tm.or_)(left, right)}, BOOL_T
-        lb, lt = self.expr(e["leftExpression"], pre)
-        rb, _ = self.expr(e["rightExpression"], pre)
+        # solc's legacy code generator evaluates the right operand first
+        (rb, _), (lb, lt) = self.operands([e["rightExpression"], e["leftExpression"]], pre)
         if op in ("==", "!="):
             if () not in lb:
                 raise Unsupported(e, f"comparison of {lt}")
@@ -437,14 +490,16 @@ class FunctionLowerer(CallLowering):
                 self.range_checks(r, ty, e, pre, text, overflow=True, underflow=False)
             return r if not (self.unchecked and op == "/" and ty.signed) else self.wrap(r, ty)
         if op == "**":
-            n = self.const_value(e["rightExpression"])
+            n = self.const_value(e["rightExpression"]) if is_constant(
+                e["rightExpression"]) else None
             if n is None or n < 0 or n > 256:
                 raise Unsupported(e, "exponent that is not a small constant")
             r = tm.int(1)
             for _ in range(n):
                 r = tm.mul(r, a)
         elif op in ("<<", ">>"):
-            n = self.const_value(e["rightExpression"])
+            n = self.const_value(e["rightExpression"]) if is_constant(
+                e["rightExpression"]) else None
             if n is None or ty.signed:
                 raise Unsupported(e, f"shift {op} by a non-constant or of a signed value")
             r = tm.mul(a, tm.int(2 ** n)) if op == "<<" else tm.div(a, tm.int(2 ** n))
@@ -484,53 +539,139 @@ class FunctionLowerer(CallLowering):
         half = tm.int(1 << (ty.bits - 1))
         return tm.sub(tm.mod(tm.add(r, half), size), half)
 
-    def const_value(self, e: Node) -> int | None:
-        ts = e.get("typeDescriptions", {}).get("typeString", "")
-        return int(ts.split()[1]) if ts.startswith("int_const ") else None
+    def const_value(self, e: Node) -> int:
+        """The exact integer value of a constant expression (`is_constant(e)`)."""
+        v = constant_value(e)
+        if v is None or v.denominator != 1:
+            raise Unsupported(e, f"constant expression {self.text(e)}")
+        return int(v)
 
     def x_Assignment(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
         op = e["operator"]
         lhs = e["leftHandSide"]
         if lhs["nodeType"] == "TupleExpression" and len(lhs.get("components", [])) > 1:
             return self.tuple_assign(e, pre)
+        if op == "=" and self.is_pointer_var(lhs):
+            return self.repoint(lhs, e["rightHandSide"], pre)
+        # solc evaluates the right-hand side first, then the place it is stored to
         rhs_val, rt = self.expr(e["rightHandSide"], pre)
-        if op == "=" and self.is_memory_ref(lhs) and self.is_memory_ref(e["rightHandSide"]):
-            raise Unsupported(e, "re-pointing a memory array reference")
-        place, ty = self.place_of(lhs, pre)
-        if op != "=":
+        lpre: Stmts = []
+        place, ty = self.place_of(lhs, lpre)
+        rhs_val = self.settle(rhs_val, rt, lpre, pre)
+        pre += lpre
+        if op == "=":
+            self.check_memory_store(place, e["rightHandSide"], e)
+            new = rhs_val
+        else:
             cur = self.read_place(place, pre)[()]
             assert isinstance(ty, IntType)
             new = {(): self.arith(op[:-1], cur, rhs_val[()], ty, e, pre)}
-        else:
-            new = rhs_val
         pre += self.write_place(place, new)
         return self.read_place(place, pre), ty
 
-    def is_memory_ref(self, e: Node) -> bool:
+    @staticmethod
+    def is_memory_ref(e: Node) -> bool:
+        """A memory array or struct reached through a variable, element or member: a pointer
+        to an existing object (not a fresh one made by `new`, a literal or a call)."""
         ts = e.get("typeDescriptions", {}).get("typeString", "")
-        return ts.endswith(" memory") and e["nodeType"] == "Identifier" and (
-            "[]" in ts or ts.startswith("struct"))
+        return ts.endswith(" memory") and ("[" in ts or ts.startswith("struct")) and \
+            e["nodeType"] in ("Identifier", "IndexAccess", "MemberAccess")
+
+    def is_pointer_var(self, e: Node) -> bool:
+        """A local variable holding a storage pointer or a memory reference."""
+        if e["nodeType"] != "Identifier" or e.get("referencedDeclaration") not in self.vars:
+            return False
+        ts = e.get("typeDescriptions", {}).get("typeString", "")
+        return ts.endswith(" storage pointer") or (ts.endswith(" memory") and (
+            "[" in ts or ts.startswith("struct")))
+
+    def repoint(self, lhs: Node, rhs: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        """`p = q` for a pointer p: p now points where q does (nothing is copied); a fresh
+        memory object (`new`, a literal, a call result) gets a location of its own."""
+        decl_id = lhs["referencedDeclaration"]
+        ty = self.vars[decl_id].ty
+        if rhs["nodeType"] in ("Identifier", "IndexAccess", "MemberAccess"):
+            place, _ = self.place_of(rhs, pre)
+            place = self.freeze(place, pre)
+        elif rhs["nodeType"] in ("FunctionCall", "Literal", "TupleExpression") and \
+                not lhs["typeDescriptions"]["typeString"].endswith(" storage pointer"):
+            value, _ = self.expr(rhs, pre)
+            key = self.new_root(self.ghost(lhs["name"], ty))
+            pre.append(assign_bundle(self.roots[key], value))
+            place = Place(key)
+        else:
+            raise Unsupported(rhs, "re-pointing a reference to this expression")
+        self.point(decl_id, ty, place, lhs)
+        return self.read_place(place, pre), ty
+
+    def new_root(self, bundle: Bundle) -> int:
+        """A new local location holding `bundle`; keys count down from -1."""
+        key = self._next_root
+        self._next_root -= 1
+        self.roots[key] = bundle
+        return key
+
+    def next_root_key(self) -> int:
+        """The key the next location will get: locations made from now on have keys <= it."""
+        return self._next_root
+
+    def check_memory_store(self, place: Place, rhs: Node, e: Node) -> None:
+        """Storing into a memory array element or struct member replaces a pointer there.  Not
+        modelled (values are copied): storing an existing memory object (the two would share
+        it), or replacing an element that a pointer variable already points into."""
+        if place.root >= 0 or not place.steps:
+            return                                  # storage, or a whole local
+        ts = rhs.get("typeDescriptions", {}).get("typeString", "")
+        if not (ts.endswith(" memory") and ("[" in ts or ts.startswith("struct"))):
+            return                                  # a value type
+        if self.is_memory_ref(rhs):
+            raise Unsupported(e, "storing a memory reference into a memory array or struct "
+                              "(the two would share one object)")
+        for var in self.vars.values():
+            if var.bundle is None and var.place is not None and var.place.root == place.root \
+                    and len(var.place.steps) > len(place.steps):
+                raise Unsupported(e, "replacing a memory array element or struct member that "
+                                  "a reference points into")
 
     def tuple_assign(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
+        """`(a, b) = (x, y)`: all components on the right are evaluated first, left to right;
+        then the targets are assigned from the last to the first, as solc does.  A storage
+        or memory object on the right is a reference, read when its target is assigned, so
+        `(s1, s2) = (s2, s1)` on storage structs leaves both equal (as on the EVM)."""
         lhs = e["leftHandSide"]["components"]
         rhs = e["rightHandSide"]
+        sources: list[Any] = []
         if rhs["nodeType"] == "TupleExpression":
-            values = [self.expr(c, pre) if c is not None else None for c in rhs["components"]]
+            comps = rhs["components"]
+            for c in comps:
+                if c is None:
+                    sources.append(None)
+                elif self.is_reference(c):
+                    place, ty = self.place_of(c, pre)
+                    sources.append((self.freeze(place, pre), ty))
+                else:                           # a value: fixed now
+                    value, ty = self.expr(c, pre)
+                    snap = self.ghost("tuple", ty)
+                    pre.append(assign_bundle(snap, value))
+                    sources.append((snap, ty))
         else:
-            values = self.call_results(rhs, pre)
-        snaps = []
-        for v in values:                              # evaluate all, then assign (swaps)
-            if v is None:
-                snaps.append(None)
+            sources = list(self.call_results(rhs, pre))
+        for target, src in reversed(list(zip(lhs, sources))):
+            if target is None or src is None:
                 continue
-            g = self.ghost("tuple", v[1])
-            pre.append(assign_bundle(g, v[0]))
-            snaps.append(g)
-        for target, snap in zip(lhs, snaps):
-            if target is not None and snap is not None:
-                place, _ = self.place_of(target, pre)
-                pre += self.write_place(place, snap)
+            if self.is_pointer_var(target):
+                raise Unsupported(e, "re-pointing references in a tuple assignment")
+            value = self.read_place(src[0], pre) if isinstance(src[0], Place) else src[0]
+            place, _ = self.place_of(target, pre)
+            pre += self.write_place(place, value)
         return {}, BOOL_T
+
+    @staticmethod
+    def is_reference(e: Node) -> bool:
+        ts = e.get("typeDescriptions", {}).get("typeString", "")
+        return ts.endswith((" storage ref", " storage pointer", " memory")) and (
+            "[" in ts or ts.startswith(("struct", "mapping"))) and \
+            e["nodeType"] in ("Identifier", "IndexAccess", "MemberAccess")
 
     def x_FunctionCall(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
         results = self.call_results(e, pre)
@@ -600,18 +741,24 @@ class FunctionLowerer(CallLowering):
             loc = d.get("storageLocation")
             if init is not None and (loc == "storage" or (loc == "memory" and
                                                            self.is_memory_ref(init))):
-                place, _ = self.place_of(init, pre)       # an alias, not a copy
-                self.vars[d["id"]] = Var(ty, place=place)
+                place, _ = self.place_of(init, pre)       # a pointer, not a copy
+                self.vars[d["id"]] = Var(ty, None, self.freeze(place, pre), self.depth)
+                if d["name"]:
+                    self.by_name[d["name"]] = d["id"]
                 return pre
             if init is None and loc == "storage":
                 raise Unsupported(s, "uninitialised storage reference")
+            if init is not None and loc == "memory" and init["nodeType"] not in (
+                    "FunctionCall", "Literal", "TupleExpression") and init.get(
+                    "typeDescriptions", {}).get("typeString", "").endswith(" memory"):
+                raise Unsupported(init, "a memory reference chosen by an expression")
             value = self.expr(init, pre)[0] if init is not None else self.b.default(ty)
             b = self.declare(d["id"], d["name"], ty, "local", self.span(d).line)
             return pre + [assign_bundle(b, value)]
         if init is None:
             raise Unsupported(s, "tuple declaration without a value")
         if init["nodeType"] == "TupleExpression":
-            values = [self.expr(c, pre) for c in init["components"]]
+            values = self.operands(init["components"], pre)
         else:
             values = self.call_results(init, pre)
         for d, (v, _) in zip(decls, values):
@@ -622,13 +769,24 @@ class FunctionLowerer(CallLowering):
             pre += [assign_bundle(b, v)]
         return pre
 
+    @contextmanager
+    def branch(self) -> Iterator[None]:
+        """Code that runs on some paths only (or repeatedly): pointers declared outside it
+        cannot be re-pointed inside it."""
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
     def s_IfStatement(self, s: Node) -> Stmts:
         pre: Stmts = []
         c = self.value(s["condition"], pre)
-        then = Block((Assume(c), *self.stmt(s["trueBody"])))
-        els: Stmts = [Assume(self.tm.not_(c))]
-        if s.get("falseBody") is not None:
-            els += self.stmt(s["falseBody"])
+        with self.branch():
+            then = Block((Assume(c), *self.stmt(s["trueBody"])))
+            els: Stmts = [Assume(self.tm.not_(c))]
+            if s.get("falseBody") is not None:
+                els += self.stmt(s["falseBody"])
         return pre + [Choice((then, Block(tuple(els))))]
 
     def s_Return(self, s: Node) -> Stmts:
@@ -636,14 +794,24 @@ class FunctionLowerer(CallLowering):
         e = s.get("expression")
         if e is not None:
             if e["nodeType"] == "TupleExpression" and len(e.get("components", [])) > 1:
-                values = [self.expr(c, pre) for c in e["components"]]
+                exprs = e["components"]
+                values = self.operands(exprs, pre)
             elif e["nodeType"] == "FunctionCall" and len(self.current_returns) > 1:
+                exprs = []
                 values = self.call_results(e, pre)
             else:
+                exprs = [e]
                 values = [self.expr(e, pre)]
+            for x in exprs:
+                if self.frames and self.is_memory_ref(x):
+                    place, _ = self.place_of(x, [])
+                    if self.frames[-1] < place.root < 0:
+                        raise Unsupported(x, "a function returning a memory reference it was "
+                                          "given (the caller would share it)")
             for rid, (v, _) in zip(self.current_returns, values):
-                target = self.root_bundle(rid)
-                pre += [assign_bundle(target, v)]
+                place = self.vars[rid].place
+                assert place is not None
+                pre += self.write_place(place, v)
         return pre + [Return()]
 
     def s_Break(self, s: Node) -> Stmts:
@@ -664,9 +832,11 @@ class FunctionLowerer(CallLowering):
                 Check(LoopInvariantPreserved, ann.span, self.fn_name,
                       f"loop invariant may not be preserved: {text}")))
         head: Stmts = []
-        c = self.value(cond, head) if cond is not None else self.tm.true
-        return [Loop(tuple(invs), Block(tuple(head)), c, Block(tuple(self.stmt(body))),
-                     self.span(s), Block(tuple(step)))]
+        with self.branch():
+            c = self.value(cond, head) if cond is not None else self.tm.true
+            block = Block(tuple(self.stmt(body)))
+        return [Loop(tuple(invs), Block(tuple(head)), c, block, self.span(s),
+                     Block(tuple(step)))]
 
     def s_WhileStatement(self, s: Node) -> Stmts:
         return self.loop(s, s["condition"], s["body"], [])
@@ -674,13 +844,15 @@ class FunctionLowerer(CallLowering):
     def s_ForStatement(self, s: Node) -> Stmts:
         init = self.stmt(s["initializationExpression"]) if s.get(
             "initializationExpression") else []
-        step = self.stmt(s["loopExpression"]) if s.get("loopExpression") else []
+        with self.branch():
+            step = self.stmt(s["loopExpression"]) if s.get("loopExpression") else []
         return init + self.loop(s, s.get("condition"), s["body"], step)
 
     def s_DoWhileStatement(self, s: Node) -> Stmts:
         # do B while (C)  ==  while (true) { B } step { if (!C) break; }: the invariants hold
         # before every execution of B, `continue` goes to the test of C
         step: Stmts = []
-        c = self.value(s["condition"], step)
+        with self.branch():
+            c = self.value(s["condition"], step)
         step.append(Choice((Block((Assume(self.tm.not_(c)), Break())), Assume(c))))
         return self.loop(s, None, s["body"], step)

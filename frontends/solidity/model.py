@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from vecverify.errors import Span
 
+from .constants import constant_value, is_constant
 from .source import SourceFile, parse_src
 from .types import (ADDRESS, ArrayType, EnumType, MappingType, SolType, StructType,
                     Unsupported, elementary)
@@ -65,10 +66,10 @@ class Program:
         if kind == "ArrayTypeName":
             length = None
             if tn.get("length") is not None:
-                ts = tn["length"].get("typeDescriptions", {}).get("typeString", "")
-                if not ts.startswith("int_const "):
+                value = constant_value(tn["length"]) if is_constant(tn["length"]) else None
+                if value is None or value.denominator != 1:
                     raise Unsupported(tn, "array length that is not a constant")
-                length = int(ts.split()[1])
+                length = int(value)
             return ArrayType(self.type_of_name(tn["baseType"]), length)
         if kind == "Mapping":
             return MappingType(self.type_of_name(tn["keyType"]),

@@ -17,7 +17,7 @@ from vecverify.errors import InputError, Span
 from vecverify.ir import (Assert, Assign, Assume, Block, Check, Havoc, Procedure,
                           ReturnScope, Stmt, UnsupportedFunction, VarInfo)
 from vecverify.obligations import ContractInvariant, Modifies, Postcondition, Precondition
-from vecverify.terms import INT, Term, TermManager
+from vecverify.terms import INT, Term, TermManager, substitute
 
 from . import spec_ast as S
 from .annotations import annotations_of, loop_annotations
@@ -188,6 +188,9 @@ class ContractLowering:
         body: Stmt = Block(())
         if f.get("body") is not None:
             body = fl.with_modifiers(f, lambda: fl.block(f["body"]))
+        value = fl.env_inputs.get(("msg", "value"))
+        if value is not None and public and f.get("stateMutability") != "payable":
+            prologue.insert(0, Assume(tm.eq(value, tm.int(0))))   # the EVM rejects value
         epilogue: Stmts = []
         for a in anns:
             if a.kind == "postcondition":
@@ -279,11 +282,11 @@ class ContractLowering:
             text = f"`{d['name']}` is not listed in a modifies clause"
             for step, a in allowed.get(d["id"], []):
                 span, text = a.span, f"modifies {a.text}"
-                if step is None:                        # `modifies x if c`
-                    c = self.spec_term(fl, a.cond, old=fl.old)
+                if step is None:                        # `modifies x if c`, c on entry
+                    c = substitute(tm, self.spec_term(fl, a.cond, old=fl.old), fl.old)
                     expect = self.bundles.ite(c, cur, expect)
                     continue
-                key = SpecLowerer(fl).value(step)
+                key = substitute(tm, SpecLowerer(fl).value(step), fl.old)
                 if isinstance(var.ty, MappingType):
                     new = self.bundles.store(expect, key, self.bundles.select(cur, var.ty, key))
                 elif isinstance(var.ty, ArrayType):
@@ -295,7 +298,7 @@ class ContractLowering:
                     raise InputError(a.target.span, "modifies of an element of a "
                                      f"{var.ty}", "annotation.type")
                 if a.cond is not None:
-                    c = self.spec_term(fl, a.cond, old=fl.old)
+                    c = substitute(tm, self.spec_term(fl, a.cond, old=fl.old), fl.old)
                     new = self.bundles.ite(c, new, expect)
                 expect = new
             out.append(Assert(self.bundles.eq(cur, expect), Check(

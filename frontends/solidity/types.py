@@ -113,6 +113,9 @@ class StructType(SolType):
 
 MAX_ARRAY_LENGTH = 2**64 - 1
 UINT256 = IntType(False, 256)
+# the type of a constant solc folded (`int_const N`): an exact integer; the context it flows
+# into (an operation, a declaration, a conversion) gives the machine type
+INT_CONST = IntType(True, 4096)
 ADDRESS = AddressType(False, 160)
 BOOL_T = BoolType()
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from vecverify.errors import InternalError
 from vecverify.ir import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue, Havoc,
-                          Loop, ParAssign, Procedure, Return, ReturnScope, Stmt, VarInfo)
+                          Loop, ParAssign, Procedure, Return, ReturnScope, Stmt, VarInfo, modified_vars)
 from vecverify.terms import BOOL, Op, Term, TermManager, free_vars, substitute
 
 from .vc import VC
@@ -245,29 +245,6 @@ class _Generator:
             out.append(VC(self.proc.name, check, defs, formula, at_entry, at_check,
                           self.proc.notes, sums))
         return out
-
-
-def modified_vars(stmt: Stmt) -> set[Term]:
-    """Variables a statement may change (assignment or havoc targets), nested loops included."""
-    out: set[Term] = set()
-    todo: list[Stmt] = [stmt]
-    while todo:
-        s = todo.pop()
-        if isinstance(s, Assign):
-            out.add(s.var)
-        elif isinstance(s, ParAssign):
-            out.update(v for v, _ in s.pairs)
-        elif isinstance(s, Havoc):
-            out.update(s.vars)
-        elif isinstance(s, Block):
-            todo.extend(s.stmts)
-        elif isinstance(s, Choice):
-            todo.extend(s.branches)
-        elif isinstance(s, ReturnScope):
-            todo.append(s.body)
-        elif isinstance(s, Loop):
-            todo.extend((s.head, s.body, s.step))
-    return out
 
 
 def generate(tm: TermManager, proc: Procedure) -> list[VC]:
