@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from typing import Callable
 
 import click
@@ -244,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     except Exception as exc:  # our bug: one line, no traceback unless asked for
         if os.environ.get("VECVERIFY_DEBUG"):
-            raise
+            traceback.print_exc()               # the traceback, and still exit 4
         sys.stderr.write(f"vecverify: internal error: {type(exc).__name__}: {exc} "
                          "(set VECVERIFY_DEBUG=1 for a traceback)\n")
         return commands.EXIT_INTERNAL

@@ -332,6 +332,9 @@ def _tags(lines: list[_Text]) -> list[_Tag]:
 
 
 _KEYWORD = re.compile(r"\s*([A-Za-z_$][A-Za-z0-9_$]*)")
+# solc-verify annotations vecverify does not check: each one is reported as `unsupported`
+# at its position, so that a property never disappears without a word
+_UNCHECKED = re.compile(r"\s*(emits|specification|tracks-changes-in)\b")
 
 
 def _annotations_in(source: SourceFile, start: int, end: int) -> list[S.Annotation]:
@@ -345,6 +348,11 @@ def _annotations_in(source: SourceFile, start: int, end: int) -> list[S.Annotati
 
 def _annotation(tag: _Tag, source: SourceFile) -> S.Annotation | None:
     if tag.name == "notice":
+        unchecked = _UNCHECKED.match(tag.content.chars)
+        if unchecked is not None:                   # solc-verify's, but not checked here
+            body = tag.content.strip()
+            span = source.span(body.starts[0], body.end_offset() - body.starts[0])
+            return S.Annotation("unchecked", None, None, None, span, unchecked.group(1))
         m = _KEYWORD.match(tag.content.chars)
         if m is None or m.group(1) not in _NOTICE_KEYWORDS:
             return None  # ordinary notice text
@@ -376,6 +384,9 @@ def _annotation(tag: _Tag, source: SourceFile) -> S.Annotation | None:
             )
         target, cond = _parse_spec(body, "modifies_spec", source)
         return S.Annotation("modifies", None, target, cond, span, body.chars)
+    if kind == "invariant" and body.chars.strip() == "{contractInvariants}":
+        # solc-verify: the contract's invariants are invariants of this loop
+        return S.Annotation("contract-invariants", None, None, None, span, body.chars)
     expr = _parse_spec(body, "spec_expr", source)
     return S.Annotation(kind, expr, None, None, span, body.chars)  # type: ignore[arg-type]
 

@@ -329,6 +329,8 @@ class FunctionLowerer(CallLowering):
             raise Unsupported(e, f"constant {const['name']} of type {ts}")
         if e["name"] == "this":
             return {(): self.cl.this_address(self)}, ADDRESS
+        if decl_id in self.cl.unsupported_state:
+            self.cl.state_var(decl_id, e)                   # raises: names the type
         if decl_id is None or (decl_id not in self.vars and decl_id not in self.cl.state_vars
                                and self.cl.state_var_decl(decl_id) is None):
             raise Unsupported(e, f"identifier {e['name']}")

@@ -21,7 +21,8 @@ from vecverify.terms import INT, Term, TermManager, substitute
 
 from . import spec_ast as S
 from .annotations import annotations_of, loop_annotations
-from .lower import FunctionLowerer, Stmts, Var
+from .lower import FunctionLowerer, Stmts
+from .places import Var
 from .model import Contract, Node
 from .specs import SpecLowerer
 from .types import (ADDRESS, UINT256, ArrayType, Bundle, Bundles, IntType, MappingType,
@@ -41,11 +42,20 @@ class ContractLowering:
         self.bundles = Bundles(tm)
         self.state_vars: dict[int, Var] = {}
         self.state_by_name: dict[str, Var] = {}
-        self.state_nodes = contract.state_variables()
+        self.state_nodes = []
+        # state variables of a type outside the subset: only the functions using them are
+        # unsupported (declaration id -> the construct)
+        self.unsupported_state: dict[int, str] = {}
         self.constants = contract.constants()
-        for d in self.state_nodes:
-            ty = self.prog.type_of_decl(d)
-            var = Var(ty, self.bundles.vars(d["name"], ty))
+        for d in contract.state_variables():
+            try:
+                ty = self.prog.type_of_decl(d)
+                bundle = self.bundles.vars(d["name"], ty)
+            except Unsupported as exc:
+                self.unsupported_state[d["id"]] = exc.construct
+                continue
+            self.state_nodes.append(d)
+            var = Var(ty, bundle)
             self.state_vars[d["id"]] = var
             self.state_by_name[d["name"]] = var
         self._ann: dict[int, list[Any]] = {}
@@ -85,6 +95,9 @@ class ContractLowering:
     def state_var(self, decl_id: int, node: Node) -> Var:
         if decl_id in self.state_vars:
             return self.state_vars[decl_id]
+        if decl_id in self.unsupported_state:
+            raise Unsupported(node, f"state variable {node.get('name', '')} of "
+                              f"{self.unsupported_state[decl_id]}")
         raise Unsupported(node, f"reference to {node.get('name', 'a declaration')}")
 
     def state_var_decl(self, decl_id: int) -> Node | None:
@@ -108,8 +121,16 @@ class ContractLowering:
         return self._ann[node["id"]]
 
     def loop_invariants(self, loop: Node) -> list[Any]:
-        return [a for a in loop_annotations(loop, self.prog.source_of(loop))
-                if a.kind == "invariant"]
+        out = []
+        for a in loop_annotations(loop, self.prog.source_of(loop)):
+            if a.kind == "invariant":
+                out.append(a)
+            elif a.kind == "contract-invariants":
+                out += self.invariants()
+            elif a.kind == "unchecked":
+                raise Unsupported(None, f"loop annotation '{a.text}' (solc-verify) is not "
+                                  "checked by vecverify")
+        return out
 
     def has_spec(self, fn: Node) -> bool:
         return any(a.kind in ("precondition", "postcondition", "modifies")
@@ -137,6 +158,10 @@ class ContractLowering:
                            "returnParameters": {"parameters": []}, "modifiers": []})
         for f in fns:
             name = f"{self.contract.name}.{f['name'] or f.get('kind', 'constructor')}"
+            if f["id"] != -1:
+                out += [UnsupportedFunction(name, a.span, f"annotation '{a.text}' (solc-verify) "
+                                            "is not checked by vecverify")
+                        for a in self.annotations(f) if a.kind == "unchecked"]
             try:
                 out.append(self.procedure(f, name))
             except Unsupported as exc:
@@ -218,6 +243,9 @@ class ContractLowering:
         args = self.base_constructor_args(ctor)
         for c in reversed(self.contract.bases):
             for d in c.get("nodes", []):
+                if d["id"] in self.unsupported_state and d.get("value") is not None:
+                    raise Unsupported(d, f"initialiser of a state variable of "
+                                      f"{self.unsupported_state[d['id']]}")
                 if (d["nodeType"] == "VariableDeclaration" and d.get("value") is not None
                         and d["id"] in self.state_vars):
                     value, _ = fl.expr(d["value"], out)

@@ -106,6 +106,10 @@ class SpecLowerer:
         if hit is not None:
             assert hit.bundle is not None
             return hit.bundle, hit.ty
+        for d in fl.contract.state_variables():
+            if d["name"] == name and d["id"] in fl.cl.unsupported_state:
+                raise Unsupported(None, f"state variable {name} of "
+                                  f"{fl.cl.unsupported_state[d['id']]} in an annotation")
         const = fl.cl.constant_by_name(name)
         if const is not None and const.get("value") is not None:
             return fl.expr(const["value"], [])
