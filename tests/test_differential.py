@@ -2,6 +2,7 @@
 
 - violated: running the program on the counterexample's inputs fails exactly that check;
 - proved: no random input makes that check fail.
+Programs run on the product's interpreter (`vecverify.frontends.vec.interpret`).
 Out-of-bounds reads inside an `assert` condition are unspecified (as in the sequence theory),
 so runs that hit one are not compared.
 A disagreement is a bug in the lowering, the VC generation, the encoding or the evaluator.
@@ -15,11 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vecverify.frontends.vec import parse_and_check
+from vecverify.frontends.vec.interpret import Unspecified, run
 from vecverify.options import Options
 from vecverify.pipeline import verify_paths
 from vecverify.reports import Status
-
-from .concrete import CheckFailed, Interpreter, Unspecified
 
 SCALARS = ["a", "b", "t"]
 
@@ -87,15 +87,15 @@ def test_verdicts_agree_with_execution(tmp_path_factory, body: list[str]) -> Non
     path = Path(tmp_path_factory.mktemp("diff")) / "p.vec"
     path.write_text(src)
     report = verify_paths([str(path)], Options(timeout_s=20.0))
-    fn = parse_and_check(src, str(path)).fns[0]
+    checked = parse_and_check(src, str(path))
 
     def first_failure(env: dict[str, object]) -> tuple[int, int, str] | None | Unspecified:
-        try:
-            Interpreter(env).run(fn)
-        except CheckFailed as exc:
-            return exc.where
-        except Unspecified as exc:
-            return exc
+        out = run(checked, "f", env)
+        if out.failure is not None:
+            return out.failure.where
+        if out.status == "unspecified":
+            return Unspecified(out.reason)
+        assert out.status == "completed", (src, env, out)
         return None
 
     rng = random.Random(src)

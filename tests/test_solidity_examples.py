@@ -29,12 +29,17 @@ def test_every_solidity_check_kind_is_violated_somewhere() -> None:
     kinds = {kind for p in BUGGY for (_, kind, status) in expected_outcomes(p)
              if status == "violated"}
     assert kinds >= {"index-out-of-bounds", "pop-empty", "overflow", "underflow",
-                     "division-by-zero", "assert", "postcondition", "precondition",
-                     "loop-invariant-preserved", "contract-invariant", "modifies"}
+                     "division-by-zero", "assert", "postcondition", "contract-invariant",
+                     "modifies"}
+    # failures inside a run cannot be confirmed on the EVM: they are unknown, with the reason
+    unconfirmable = {kind for p in BUGGY for (_, kind, status) in expected_outcomes(p)
+                     if status == "unknown"}
+    assert unconfirmable >= {"precondition", "loop-invariant-preserved"}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CORRECT + BUGGY, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_contract_verdicts(path: Path) -> None:
     report = assert_verdicts(path)
-    assert report.exit_code() == (0 if path.parent.name == "correct" else 1)
+    violated = any(s == "violated" for _, _, s in expected_outcomes(path))
+    assert report.exit_code() == (0 if path.parent.name == "correct" else 1 if violated else 2)

@@ -86,19 +86,23 @@ def cli() -> None:
                    "whose verdict changed (Ctrl-C stops).")
 @click.option("--no-cache", is_flag=True,
               help="Neither reuse nor store solver results (see `vecverify cache`).")
+@click.option("--unroll", type=click.IntRange(min=0), default=3, show_default=True,
+              help="When a counterexample does not replay, search for one that does with "
+                   "every loop run at most this many times.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list proved checks (text format).")
 @click.option("--stats", is_flag=True, help="Print time per phase to stderr.")
 @solidity_options
 def verify(files: tuple[str, ...], fmt: str, timeout: float, jobs: int, solver: str,
            calculus: str, combination: str | None, unsound_ok: bool, watch: bool,
-           no_cache: bool,
+           no_cache: bool, unroll: int,
            verbose: bool, stats: bool, solc: str | None, base_path: str | None,
            include_paths: tuple[str, ...]) -> None:
     """Verify every check of FILES (.vec programs, .sol contracts) and report each one that
     is not proved."""
     options = Options(timeout_s=timeout, jobs=jobs, solver=solver_name(solver, calculus),
                       solc=solc, base_path=base_path, include_paths=include_paths,
-                      combination=combination, unsound_ok=unsound_ok, cache=not no_cache)
+                      combination=combination, unsound_ok=unsound_ok, cache=not no_cache,
+                      unroll=unroll)
     if watch:
         from vecverify.watch import watch as watch_files
         sys.exit(watch_files(list(files), options, sys.stdout, sys.stderr))

@@ -27,6 +27,8 @@ class Validation:
     ok: bool
     reason: str
     counterexample: dict[str, Any] | None
+    # program variable -> its value on entry (what a replay installs)
+    entry: dict[Any, Any] | None = None
 
 
 def validate(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Validation:
@@ -43,7 +45,7 @@ def validate(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> V
                 unreachable = _sum_mismatch(vc, ev)
                 if unreachable:
                     return Validation(False, unreachable, None)
-                return Validation(True, "", _describe(tm, vc, ev))
+                return Validation(True, "", _describe(tm, vc, ev), _entry(vc, ev))
             failure = ("the solver's model does not violate the check when evaluated "
                        "(solver model bug)")
         except NotEvaluable as exc:
@@ -52,6 +54,16 @@ def validate(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> V
         if ev.oob is None or len(ev.oob) == len(probes):
             break                    # no free out-of-bounds point: another try changes nothing
     return Validation(False, failure, None)
+
+
+def _entry(vc: VC, ev: Evaluator) -> dict[Any, Any]:
+    out = {}
+    for info, t in vc.at_entry:
+        try:
+            out[info.term] = ev.value(t)
+        except NotEvaluable:
+            pass
+    return out
 
 
 def _sum_mismatch(vc: VC, ev: Evaluator) -> str:

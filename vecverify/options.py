@@ -15,3 +15,4 @@ class Options:
     combination: str | None = None           # --combination (python/cross; None: hybrid)
     unsound_ok: bool = False                 # --unsound-ok: let `no` run on finite sorts
     cache: bool = True                       # --no-cache: neither read nor write results
+    unroll: int = 3                          # --unroll K: loop bound of the replay search

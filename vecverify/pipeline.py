@@ -16,7 +16,7 @@ from vecverify.drivers import SolverResult, SolverTask, run_tasks
 from vecverify.drivers import registry
 from vecverify.encoders import Script, encode
 from vecverify.errors import InputError, Span
-from vecverify.ir import Procedure, UnsupportedFunction
+from vecverify.ir import Block, Choice, Loop, Procedure, ReturnScope, UnsupportedFunction
 from vecverify.options import Options
 from vecverify.reports import Diagnostic, Report, Status
 from vecverify.terms import TermManager
@@ -30,6 +30,20 @@ FRONTENDS: dict[str, str] = {
 
 # (path, text, term manager, options, stats to add to) -> procedures and unsupported functions
 Loader = Callable[[str, str, TermManager, Options, dict], list]
+
+# file extension -> "module:function" that runs a counterexample concretely:
+# (procedure, vc, validation, options) -> an object with .confirmed, .info, .reason
+REPLAYERS: dict[str, str] = {
+    ".sol": "vecverify.frontends.solidity.replay:confirm",
+}
+
+
+def replayer_for(path: str) -> Callable[..., Any] | None:
+    spec = REPLAYERS.get(os.path.splitext(path)[1])
+    if spec is None:
+        return None
+    module, func = spec.split(":")
+    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
 
 
 def frontend_for(path: str) -> Loader:
@@ -85,6 +99,7 @@ class Compiled:
     scripts: list[Script]
     unsupported: list[UnsupportedFunction]
     stats: dict[str, float]
+    procedures: list[Procedure]
 
 
 def compile_paths(paths: list[str], options: Options | None = None) -> Compiled:
@@ -112,7 +127,7 @@ def compile_paths(paths: list[str], options: Options | None = None) -> Compiled:
     t0 = time.perf_counter()
     scripts = [encode(tm, vc) for vc in vcs]
     stats["encode_s"] = time.perf_counter() - t0
-    return Compiled(tm, vcs, scripts, unsupported, stats)
+    return Compiled(tm, vcs, scripts, unsupported, stats, procs)
 
 
 def verify_paths(paths: list[str], options: Options) -> Report:
@@ -137,8 +152,11 @@ def verify_paths(paths: list[str], options: Options) -> Report:
         stats["calculus_python_s"] = sum(c["python_s"] for c in calculus)
         stats.update(combination_totals([c.get("combination", {}) for c in calculus]))
     t0 = time.perf_counter()
-    judged = [(vc, judge(compiled.tm, vc, s, r))
+    confirm = Confirmer(compiled, options, factory)
+    judged = [(vc, judge(compiled.tm, vc, s, r, confirm))
               for vc, s, r in zip(compiled.vcs, compiled.scripts, results)]
+    stats["replay_s"] = confirm.time_s
+    stats["replays"] = confirm.runs
     diags = merge_duplicates(judged)
     diags += [unsupported_diagnostic(u) for u in compiled.unsupported]
     stats["validate_s"] = time.perf_counter() - t0
@@ -159,8 +177,104 @@ def merge_duplicates(judged: list[tuple[VC, Diagnostic]]) -> list[Diagnostic]:
     return list(best.values())
 
 
-def judge(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Diagnostic:
-    """The verdict of one check: proved only on unsat, violated only with a checked model."""
+class Confirmer:
+    """Replays every counterexample before it is shown (the EVM for Solidity): a model that
+    does not run came from an abstraction (a loop cut by a weak invariant, a callee's
+    contract), so a real one is searched for with the loops unrolled (`--unroll`); without
+    one the check is unknown, and the reason names the abstraction."""
+
+    def __init__(self, compiled: Compiled, options: Options, factory: Callable[[], Any]) -> None:
+        self.compiled = compiled
+        self.options = options
+        self.factory = factory
+        self.time_s = 0.0
+        self.runs = 0
+
+    def procedure(self, vc: VC) -> Procedure | None:
+        return next((p for p in self.compiled.procedures if p.name == vc.procedure
+                     and p.span.file == vc.check.span.file), None)
+
+    def __call__(self, vc: VC, validation: Any) -> tuple[dict[str, Any] | None, str]:
+        """The counterexample to show (with its `replay`), or None and why not."""
+        proc = self.procedure(vc)
+        replay = replayer_for(vc.check.span.file) if proc is not None else None
+        if replay is None or proc is None:
+            return validation.counterexample, ""
+        t0 = time.perf_counter()
+        try:
+            self.runs += 1
+            first = replay(proc, vc, validation, self.options)
+            if first.confirmed:
+                return {**validation.counterexample, "replay": first.info}, ""
+            found = self.search(proc, vc, replay)
+            if found is not None:
+                return found, ""
+            return None, (f"the solver's counterexample does not run: {first.reason}"
+                          f"{abstractions(proc, self.options.unroll)}")
+        finally:
+            self.time_s += time.perf_counter() - t0
+
+    def search(self, proc: Procedure, vc: VC, replay: Callable[..., Any]
+               ) -> dict[str, Any] | None:
+        """A counterexample that runs, with every loop executed at most `unroll` times."""
+        if self.options.unroll <= 0 or not has_loop(proc.body):
+            return None
+        tm = self.compiled.tm
+        for uvc in generate(tm, proc, unroll=self.options.unroll):
+            if uvc.check != vc.check:
+                continue
+            script = encode(tm, uvc)
+            task = SolverTask(script.text(), script.probe_texts(), self.options.timeout_s,
+                              script.quantified, script.boxed_text())
+            [result] = run_tasks([task], self.factory, 1, self.options.solver)
+            if result.status != "sat":
+                continue
+            v = validate(tm, uvc, script, result)
+            if not v.ok:
+                continue
+            self.runs += 1
+            again = replay(proc, uvc, v, self.options)
+            if again.confirmed:
+                return {**v.counterexample, "replay": again.info}  # type: ignore[dict-item]
+        return None
+
+
+def has_loop(stmt: Any) -> bool:
+    return any(isinstance(s, Loop) for s in walk_stmts(stmt))
+
+
+def walk_stmts(stmt: Any) -> list[Any]:
+    out, todo = [], [stmt]
+    while todo:
+        s = todo.pop()
+        out.append(s)
+        if isinstance(s, Block):
+            todo.extend(s.stmts)
+        elif isinstance(s, Choice):
+            todo.extend(s.branches)
+        elif isinstance(s, ReturnScope):
+            todo.append(s.body)
+        elif isinstance(s, Loop):
+            todo.extend((s.head, s.body, s.step))
+    return out
+
+
+def abstractions(proc: Procedure, unroll: int) -> str:
+    """Where the procedure's VCs over-approximate: loops cut by their invariants."""
+    lines = sorted({s.span.line for s in walk_stmts(proc.body) if isinstance(s, Loop)})
+    if not lines:
+        return ""
+    where = ", ".join(str(n) for n in lines)
+    return (f"; no run was found with the loop{'s' if len(lines) > 1 else ''} at line "
+            f"{where} unrolled {unroll} times: the model starts a loop from a state no run "
+            "reaches; add or strengthen a loop invariant")
+
+
+def judge(tm: TermManager, vc: VC, script: Script, result: SolverResult,
+          confirm: Callable[[VC, Any], tuple[dict[str, Any] | None, str]] | None = None
+          ) -> Diagnostic:
+    """The verdict of one check: proved only on unsat, violated only with a checked model
+    (and, with `confirm`, only with one that runs)."""
     check = vc.check
     span = check.span
     cex = None
@@ -170,8 +284,15 @@ def judge(tm: TermManager, vc: VC, script: Script, result: SolverResult) -> Diag
         status, message = Status.PROVED, check.obligation.success
     elif result.status == "sat":
         v = validate(tm, vc, script, result)
-        if v.ok:
-            status, message, cex = Status.VIOLATED, check.message, v.counterexample
+        why = ""
+        if v.ok and confirm is not None:
+            cex, why = confirm(vc, v)
+        elif v.ok:
+            cex = v.counterexample
+        if v.ok and cex is not None:
+            status, message = Status.VIOLATED, check.message
+        elif v.ok:
+            status, message = Status.UNKNOWN, f"{check.message}; {why}"
         else:
             status, message = Status.UNKNOWN, f"{check.message}; {v.reason}"
     else:

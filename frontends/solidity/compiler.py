@@ -621,15 +621,35 @@ def _errors(output: dict[str, Any],
     return CompilerError(located, raw)
 
 
+def _output_selection(outputs: tuple[str, ...]) -> dict[str, Any]:
+    """The AST of every unit, plus the per-contract `outputs` when asked for (the EVM oracle
+    needs bytecode, source maps and storage layouts; the verifier itself only the AST)."""
+    if not outputs:
+        return OUTPUT_SELECTION
+    return {"*": {"": ["ast"], "*": list(dict.fromkeys(outputs))}}
+
+
 def compile_files(paths: list[str], *, solc_path: str | None = None,
                   base_path: str | None = None, include_paths: tuple[str, ...] = (),
-                  use_cache: bool = True) -> CompileResult:
+                  use_cache: bool = True, overrides: dict[str, bytes] | None = None,
+                  outputs: tuple[str, ...] = ()) -> CompileResult:
     """Compile `paths` (the first one decides the project root and remappings) to the compact
     AST.  Raises CompilerError when solc reports errors, InputError when no compiler can be
-    found or run, or an input file cannot be read."""
+    found or run, or an input file cannot be read.
+
+    `overrides` maps a file path (as given, or any path to an imported file) to the source text
+    solc should see instead of the file's content; the returned `sources` hold that text, so
+    AST offsets match.  (The EVM oracle uses it to add call wrappers without touching the
+    user's files.)  `outputs` adds per-contract outputs (`abi`, `evm.bytecode.object`,
+    `storageLayout`, ...) to the output selection.  Without either, the compile, its cache
+    key and its result are exactly the AST-only ones."""
     if not paths:
         raise InputError(None, "no input files", "usage.file")
-    mains = [SourceFile(p, _read_main(p)) for p in paths]
+    replaced: dict[str, bytes] = {}
+    for key, text in (overrides or {}).items():
+        replaced[os.path.abspath(key)] = text.encode("utf-8") if isinstance(text, str) else text
+    mains = [SourceFile(p, replaced[os.path.abspath(p)] if os.path.abspath(p) in replaced
+                        else _read_main(p)) for p in paths]
     pragma = _combined_pragma(mains)
     compiler = _choose(_steps(pragma, solc_path), pragma, Span.point(paths[0], 1, 1))
     project = resolve_project(paths[0], base_path, include_paths)
@@ -637,7 +657,10 @@ def compile_files(paths: list[str], *, solc_path: str | None = None,
     main_units: dict[str, SourceFile] = {}
     for source in mains:
         main_units.setdefault(unit_name(os.path.abspath(source.path), project.roots), source)
-    settings: dict[str, Any] = {"outputSelection": OUTPUT_SELECTION}
+    for abs_path, text in replaced.items():  # an overridden imported file is given to solc
+        main_units.setdefault(unit_name(abs_path, project.roots),
+                              SourceFile(_display_path(abs_path), text))
+    settings: dict[str, Any] = {"outputSelection": _output_selection(tuple(outputs))}
     if project.remappings:
         settings["remappings"] = list(project.remappings)
     std_input = {"language": "Solidity",

@@ -23,6 +23,7 @@ from . import spec_ast as S
 from .annotations import annotations_of, loop_annotations
 from .lower import FunctionLowerer, Stmts
 from .places import Var
+from .replay import Leaves, Target
 from .model import Contract, Node
 from .specs import SpecLowerer
 from .types import (ADDRESS, UINT256, ArrayType, Bundle, Bundles, IntType, MappingType,
@@ -231,7 +232,31 @@ class ContractLowering:
         whole = Block((*prologue, ReturnScope(body), *epilogue))
         sums = tuple((ghost, self.state_vars[d].bundle[()])  # type: ignore[index]
                      for d, ghost in self.sums.items())
-        return Procedure(name, self.prog.span(f), tuple(fl.infos), whole, (), sums)
+        return Procedure(name, self.prog.span(f), tuple(fl.infos), whole, (), sums,
+                         self.replay_target(fl, f, params, rets, sums))
+
+    def replay_target(self, fl: FunctionLowerer, f: Node, params: list[Node], rets: list[int],
+                      sums: tuple[tuple[Term, Term], ...]) -> Target:
+        """How to run this procedure on the EVM (see replay.py)."""
+        def leaves(decl_id: int, name: str) -> Leaves:
+            var = fl.vars[decl_id]
+            assert var.bundle is not None
+            return Leaves(name, var.ty, var.bundle)
+
+        kind = f.get("kind", "function") if f["id"] != -1 else "constructor"
+        return Target(
+            path=self.prog.source_of(self.contract.node).path, contract=self.contract.name,
+            function=f["name"] if kind == "function" else "", kind=kind,
+            params=[leaves(p["id"], p["name"]) for p in params],
+            state=[Leaves(d["name"], self.state_vars[d["id"]].ty,
+                          self.state_vars[d["id"]].bundle)  # type: ignore[arg-type]
+                   for d in self.state_nodes],
+            returns=[leaves(rid, "") for rid in rets],
+            env={".".join(k): t for k, t in fl.env_inputs.items()},
+            old=[(old, leaf) for leaf, old in fl.old.items()], sums=list(sums),
+            internal=tuple(sorted({g["name"] for g in self.contract.functions()
+                                   if g.get("kind") == "function" and g.get("body")
+                                   and g.get("visibility") not in PUBLIC})))
 
     def constructor_prologue(self, fl: FunctionLowerer, ctor: Node) -> Stmts:
         """Default storage, then initialisers and base constructors, base first."""

@@ -154,6 +154,8 @@ class Procedure:
     # (ghost, collection): in a reachable state the ghost equals the sum of the collection's
     # elements; a counterexample whose entry state breaks this is not shown
     sum_ghosts: tuple[tuple[Term, Term], ...] = field(default=())
+    # what the frontend's replayer needs to run a counterexample concretely (opaque here)
+    origin: object = field(default=None, compare=False)
 
     def info(self) -> dict[Term, VarInfo]:
         return {v.term: v for v in self.variables}

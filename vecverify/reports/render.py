@@ -37,6 +37,14 @@ def counterexample_lines(cex: dict[str, Any], indent: str = "    ") -> list[str]
         out.append(f"{indent}  {title}:")
         out += [f"{indent}    {name} = {show(_untag(v))}" for name, v in section.items()]
     out += [f"{indent}  note: {n}" for n in cex.get("notes", [])]
+    replay = cex.get("replay")
+    if replay and replay.get("confirmed"):
+        how = f"Panic({replay['panic']})" if replay.get("panic") else "the final state"
+        where = f" at line {replay['line']}" if replay.get("line") else ""
+        out.append(f"{indent}  confirmed on the EVM: {replay.get('call', '')} fails with "
+                   f"{how}{where}" if replay.get("panic") else
+                   f"{indent}  confirmed on the EVM: {replay.get('call', '')} ends in a state "
+                   "that breaks the property")
     return out
 
 

@@ -44,13 +44,14 @@ class _LoopFrame:
 
 
 class _Generator:
-    def __init__(self, tm: TermManager, proc: Procedure) -> None:
+    def __init__(self, tm: TermManager, proc: Procedure, unroll: int | None = None) -> None:
         self.tm = tm
         self.proc = proc
+        self.unroll = unroll
         self.info = proc.info()
         self.versions: dict[Term, itertools.count[int]] = {}
         self.definitions: list[tuple[Term, Term]] = []
-        self.vcs: list[tuple[Check, Term, dict[Term, Term]]] = []
+        self.vcs: list[tuple[Check, Term, dict[Term, Term], Term]] = []
         self.returns: list[list[_State]] = []
         self.loops: list[_LoopFrame] = []
         self.labels = itertools.count()
@@ -141,7 +142,7 @@ class _Generator:
     def walk_Assert(self, s: Assert, st: _State) -> _State:
         cond = self.sub(st, s.cond)
         formula = self.tm.and_(st.pc, *st.conj, self.tm.not_(cond))
-        self.vcs.append((s.check, formula, dict(st.env)))
+        self.vcs.append((s.check, formula, dict(st.env), s.cond))
         if s.keep:
             st.conj.append(cond)
         return st
@@ -201,6 +202,8 @@ class _Generator:
         return None
 
     def walk_Loop(self, s: Loop, st: _State) -> _State | None:
+        if self.unroll is not None:
+            return self.unrolled(s, st, self.unroll)
         for inv in s.invariants:
             self.walk_Assert(Assert(inv.cond, inv.entry, keep=False), st)
         self.havoc(st, sorted(modified_vars(s)))
@@ -224,12 +227,43 @@ class _Generator:
         exit_st.conj.append(self.tm.not_(self.sub(exit_st, s.cond)))
         return self.join([exit_st, *frame.breaks])
 
+    def unrolled(self, s: Loop, st: _State, bound: int) -> _State | None:
+        """The loop run at most `bound` times, nothing havocked: every path is an execution
+        (paths that would iterate more often are cut).  Invariants are checked at each head,
+        so a model is a concrete run to the failing check."""
+        exits: list[_State | None] = []
+        cur: _State | None = st
+        for k in range(bound + 1):
+            if cur is None:
+                break
+            for inv in s.invariants:
+                self.walk_Assert(Assert(inv.cond, inv.entry if k == 0 else inv.preserved,
+                                        keep=False), cur)
+            head = self.walk(s.head, cur)
+            if head is None:
+                break
+            head = self.flush(head)
+            exit_st = head.copy()
+            exit_st.conj.append(self.tm.not_(self.sub(exit_st, s.cond)))
+            exits.append(exit_st)
+            if k == bound:
+                break
+            frame = _LoopFrame()
+            self.loops.append(frame)
+            body_st = head.copy()
+            body_st.conj.append(self.sub(body_st, s.cond))
+            end = self.walk(s.body, body_st)
+            cur = self.walk(s.step, self.join([end, *frame.continues]))
+            self.loops.pop()
+            exits.extend(frame.breaks)
+        return self.join(exits)
+
     # -- results -------------------------------------------------------------------------
     def results(self) -> list[VC]:
         label_defs = dict(self.definitions)
         order = {name: k for k, (name, _) in enumerate(self.definitions)}
         out: list[VC] = []
-        for check, formula, env in self.vcs:
+        for check, formula, env, assertion in self.vcs:
             needed: set[Term] = set()
             todo = [v for v in free_vars(formula) if v in label_defs]
             while todo:
@@ -243,12 +277,14 @@ class _Generator:
             at_check = tuple((self.info[v], t) for v, t in env.items())
             sums = tuple((self.entry[g], self.entry[c]) for g, c in self.proc.sum_ghosts)
             out.append(VC(self.proc.name, check, defs, formula, at_entry, at_check,
-                          self.proc.notes, sums))
+                          self.proc.notes, sums, assertion))
         return out
 
 
-def generate(tm: TermManager, proc: Procedure) -> list[VC]:
-    """All VCs of a procedure, in source order of their asserts."""
-    gen = _Generator(tm, proc)
+def generate(tm: TermManager, proc: Procedure, unroll: int | None = None) -> list[VC]:
+    """All VCs of a procedure, in source order of their asserts.  With `unroll`, loops run
+    at most that many times instead of being cut by their invariants (bounded: a model is an
+    execution, but unsat proves nothing about longer runs)."""
+    gen = _Generator(tm, proc, unroll)
     gen.run()
     return gen.results()

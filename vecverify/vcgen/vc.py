@@ -23,3 +23,6 @@ class VC:
     at_check: tuple[tuple[VarInfo, Term], ...]
     notes: tuple[str, ...] = ()
     sum_ghosts: tuple[tuple[Term, Term], ...] = ()      # entry versions, see Procedure
+    # the checked condition over the program's variables (a replay evaluates it on the
+    # state a concrete run reaches)
+    assertion: Term | None = None

@@ -69,7 +69,7 @@ contract StakingPool {
         /// @notice invariant stakers.length == __verifier_old_uint(stakers.length)
         /// @notice invariant rewardPool <= __verifier_old_uint(rewardPool)
         /// @notice invariant forall (uint k) k < stakers.length ==> stakers[k].amount <= MAX_STAKE
-        /// @notice invariant forall (uint k) k < stakers.length ==> stakers[k].reward <= totalFunded - rewardPool  // expect: violated(loop-invariant-preserved)
+        /// @notice invariant forall (uint k) k < stakers.length ==> stakers[k].reward <= totalFunded - rewardPool  // expect: unknown(loop-invariant-preserved)
         for (uint i = 0; i < stakers.length; i++) {
             uint share = stakers[i].amount * 5 / 100;
             if (share > rewardPool) {
