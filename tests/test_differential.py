@@ -114,5 +114,7 @@ def test_verdicts_agree_with_execution(tmp_path_factory, body: list[str]) -> Non
             assert outcome == where or isinstance(outcome, Unspecified), (src, d, outcome)
         elif d.status is Status.PROVED:
             assert where not in failures, (src, d)
-        else:
+        elif "the run is unspecified" not in d.message:
+            # a model whose out-of-bounds read in an assert decides the check does not
+            # replay: unknown, with that reason; anything else must be decided
             raise AssertionError(f"undecided check on a tiny program: {d}\n{src}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from vecverify.counterexample import validate
@@ -19,7 +19,7 @@ from vecverify.errors import InputError, Span
 from vecverify.ir import Block, Choice, Loop, Procedure, ReturnScope, UnsupportedFunction
 from vecverify.options import Options
 from vecverify.reports import Diagnostic, Report, Status
-from vecverify.terms import TermManager
+from vecverify.terms import SeqSort, TermManager
 from vecverify.vcgen import VC, generate
 
 # file extension -> "module:function" of the frontend loader
@@ -35,6 +35,7 @@ Loader = Callable[[str, str, TermManager, Options, dict], list]
 # (procedure, vc, validation, options) -> an object with .confirmed, .info, .reason
 REPLAYERS: dict[str, str] = {
     ".sol": "vecverify.frontends.solidity.replay:confirm",
+    ".vec": "vecverify.frontends.vec.replay:confirm",
 }
 
 
@@ -206,7 +207,7 @@ class Confirmer:
             first = replay(proc, vc, validation, self.options)
             if first.confirmed:
                 return {**validation.counterexample, "replay": first.info}, ""
-            found = self.search(proc, vc, replay)
+            found = self.search(proc, vc, validation, replay)
             if found is not None:
                 return found, ""
             return None, (f"the solver's counterexample does not run: {first.reason}"
@@ -214,29 +215,62 @@ class Confirmer:
         finally:
             self.time_s += time.perf_counter() - t0
 
-    def search(self, proc: Procedure, vc: VC, replay: Callable[..., Any]
+    def search(self, proc: Procedure, vc: VC, validation: Any, replay: Callable[..., Any]
                ) -> dict[str, Any] | None:
-        """A counterexample that runs, with every loop executed at most `unroll` times."""
-        if self.options.unroll <= 0 or not has_loop(proc.body):
-            return None
-        tm = self.compiled.tm
-        for uvc in generate(tm, proc, unroll=self.options.unroll):
-            if uvc.check != vc.check:
-                continue
-            script = encode(tm, uvc)
-            task = SolverTask(script.text(), script.probe_texts(), self.options.timeout_s,
-                              script.quantified, script.boxed_text())
-            [result] = run_tasks([task], self.factory, 1, self.options.solver)
-            if result.status != "sat":
-                continue
-            v = validate(tm, uvc, script, result)
-            if not v.ok:
-                continue
-            self.runs += 1
-            again = replay(proc, uvc, v, self.options)
-            if again.confirmed:
-                return {**v.counterexample, "replay": again.info}  # type: ignore[dict-item]
+        """A counterexample that runs: other models of the same VC (each new one must differ
+        from the last on the inputs; a model may lean on a value the language leaves
+        unspecified), then models with every loop executed at most `unroll` times."""
+        candidates: list[tuple[VC, Any]] = [(vc, validation)]
+        if self.options.unroll > 0 and has_loop(proc.body):
+            candidates += [(u, None) for u in generate(self.compiled.tm, proc,
+                                                       unroll=self.options.unroll)
+                           if u.check == vc.check]
+        for cand, last in candidates:
+            for _ in range(RETRIES):
+                if last is not None:
+                    block = self.blocking(cand, last.entry or {})
+                    if block is None:
+                        break
+                    cand = replace(cand, formula=self.compiled.tm.and_(cand.formula, block))
+                last = self.model(cand)
+                if last is None:
+                    break
+                self.runs += 1
+                again = replay(proc, cand, last, self.options)
+                if again.confirmed:
+                    return {**last.counterexample, "replay": again.info}
         return None
+
+    def model(self, vc: VC) -> Any:
+        """A validated model of `vc`, or None."""
+        tm = self.compiled.tm
+        script = encode(tm, vc)
+        task = SolverTask(script.text(), script.probe_texts(), self.options.timeout_s,
+                          script.quantified, script.boxed_text())
+        [result] = run_tasks([task], self.factory, 1, self.options.solver)
+        if result.status != "sat":
+            return None
+        v = validate(tm, vc, script, result)
+        return v if v.ok else None
+
+    def blocking(self, vc: VC, entry: dict[Any, Any]) -> Any:
+        """`not (inputs look like these)` over the entry values a model gave: the same
+        scalars and vectors of the same lengths (a model that reads out of bounds usually
+        needs a longer vector, not other elements), or None."""
+        tm = self.compiled.tm
+        same = []
+        for info, t in vc.at_entry:
+            if info.role not in ("param", "mut_param", "storage") or info.term not in entry:
+                continue
+            v = entry[info.term]
+            if isinstance(v, tuple) and isinstance(t.sort, SeqSort):
+                same.append(tm.eq(tm.seq_len(t), tm.int(len(v))))
+            elif isinstance(v, (bool, int)):
+                same.append(tm.eq(t, tm.bool(v) if isinstance(v, bool) else tm.int(v)))
+        return tm.not_(tm.and_(*same)) if same else None
+
+
+RETRIES = 3
 
 
 def has_loop(stmt: Any) -> bool:

@@ -592,12 +592,16 @@ class FunctionLowerer(CallLowering):
         memory object (`new`, a literal, a call result) gets a location of its own."""
         decl_id = lhs["referencedDeclaration"]
         ty = self.vars[decl_id].ty
-        if rhs["nodeType"] in ("Identifier", "IndexAccess", "MemberAccess"):
+        storage_to_memory = lhs["typeDescriptions"]["typeString"].endswith(" memory") and \
+            not rhs.get("typeDescriptions", {}).get("typeString", "").endswith(" memory")
+        if rhs["nodeType"] in ("Identifier", "IndexAccess", "MemberAccess") and \
+                not storage_to_memory:
             place, _ = self.place_of(rhs, pre)
             place = self.freeze(place, pre)
-        elif rhs["nodeType"] in ("FunctionCall", "Literal", "TupleExpression") and \
+        elif (storage_to_memory or rhs["nodeType"] in ("FunctionCall", "Literal",
+                                                         "TupleExpression")) and \
                 not lhs["typeDescriptions"]["typeString"].endswith(" storage pointer"):
-            value, _ = self.expr(rhs, pre)
+            value, _ = self.expr(rhs, pre)             # a new memory object (a copy)
             key = self.new_root(self.ghost(lhs["name"], ty))
             pre.append(assign_bundle(self.roots[key], value))
             place = Place(key)

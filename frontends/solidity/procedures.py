@@ -251,7 +251,7 @@ class ContractLowering:
             state=[Leaves(d["name"], self.state_vars[d["id"]].ty,
                           self.state_vars[d["id"]].bundle)  # type: ignore[arg-type]
                    for d in self.state_nodes],
-            returns=[leaves(rid, "") for rid in rets],
+            returns=[leaves(rid, "") for rid in rets if fl.vars[rid].bundle is not None],
             env={".".join(k): t for k, t in fl.env_inputs.items()},
             old=[(old, leaf) for leaf, old in fl.old.items()], sums=list(sums),
             internal=tuple(sorted({g["name"] for g in self.contract.functions()

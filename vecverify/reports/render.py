@@ -39,13 +39,19 @@ def counterexample_lines(cex: dict[str, Any], indent: str = "    ") -> list[str]
     out += [f"{indent}  note: {n}" for n in cex.get("notes", [])]
     replay = cex.get("replay")
     if replay and replay.get("confirmed"):
-        how = f"Panic({replay['panic']})" if replay.get("panic") else "the final state"
-        where = f" at line {replay['line']}" if replay.get("line") else ""
-        out.append(f"{indent}  confirmed on the EVM: {replay.get('call', '')} fails with "
-                   f"{how}{where}" if replay.get("panic") else
-                   f"{indent}  confirmed on the EVM: {replay.get('call', '')} ends in a state "
-                   "that breaks the property")
+        out.append(f"{indent}  {replay_line(replay)}")
     return out
+
+
+def replay_line(replay: dict[str, Any]) -> str:
+    """How a counterexample was confirmed by running it (the EVM, or the interpreter)."""
+    where = f" at line {replay['line']}" if replay.get("line") else ""
+    call = replay.get("call", "")
+    if replay.get("engine") != "py-evm":
+        return f"confirmed by running it: {call} fails{where}"
+    if replay.get("panic"):
+        return f"confirmed on the EVM: {call} fails with Panic({replay['panic']}){where}"
+    return f"confirmed on the EVM: {call} ends in a state that breaks the property"
 
 
 def _untag(v: Any) -> Any:
