@@ -207,6 +207,9 @@ class Confirmer:
             first = replay(proc, vc, validation, self.options)
             if first.confirmed:
                 return {**validation.counterexample, "replay": first.info}, ""
+            # a check that no run can show (nothing observes it) is not searched for
+            if getattr(first, "final", False):
+                return None, f"the solver's counterexample does not run: {first.reason}"
             found = self.search(proc, vc, validation, replay)
             if found is not None:
                 return found, ""
@@ -226,7 +229,7 @@ class Confirmer:
                                                        unroll=self.options.unroll)
                            if u.check == vc.check]
         for cand, last in candidates:
-            for _ in range(RETRIES):
+            for _ in range(RETRIES if cand is vc else 1):
                 if last is not None:
                     block = self.blocking(cand, last.entry or {})
                     if block is None:
@@ -254,19 +257,20 @@ class Confirmer:
         return v if v.ok else None
 
     def blocking(self, vc: VC, entry: dict[Any, Any]) -> Any:
-        """`not (inputs look like these)` over the entry values a model gave: the same
-        scalars and vectors of the same lengths (a model that reads out of bounds usually
-        needs a longer vector, not other elements), or None."""
+        """`not (inputs look like these)` over the entry values a model gave: vectors of the
+        same lengths (a model that reads out of bounds needs other lengths, not other
+        elements), or, without vectors, the same scalars; None if there is nothing to block."""
         tm = self.compiled.tm
-        same = []
+        lengths, scalars = [], []
         for info, t in vc.at_entry:
             if info.role not in ("param", "mut_param", "storage") or info.term not in entry:
                 continue
             v = entry[info.term]
             if isinstance(v, tuple) and isinstance(t.sort, SeqSort):
-                same.append(tm.eq(tm.seq_len(t), tm.int(len(v))))
+                lengths.append(tm.eq(tm.seq_len(t), tm.int(len(v))))
             elif isinstance(v, (bool, int)):
-                same.append(tm.eq(t, tm.bool(v) if isinstance(v, bool) else tm.int(v)))
+                scalars.append(tm.eq(t, tm.bool(v) if isinstance(v, bool) else tm.int(v)))
+        same = lengths or scalars
         return tm.not_(tm.and_(*same)) if same else None
 
 

@@ -31,6 +31,7 @@ from .calls import CallLowering
 from .constants import constant_value, is_constant
 from .model import Contract, Node
 from .places import Place, Var
+from .probes import Probe, loop_probe
 from .types import (ADDRESS, BOOL_T, INT_CONST, UINT256, ArrayType, Bundle,
                     Bundles, IntType, MappingType, SolType, StructType, Unsupported,
                     assign_bundle, elementary, is_value_type, leaf_sorts)
@@ -71,6 +72,7 @@ class FunctionLowerer(CallLowering):
         self.current_function_node: Node = {}
         self.current_returns: list[int] = []
         self.placeholder: Callable[[], Stmt] | None = None
+        self.probes: dict[Check, Probe] = {}        # how a replay observes a check (replay.py)
 
     # -- variables -----------------------------------------------------------------------
     def fresh_name(self, base: str) -> str:
@@ -831,12 +833,16 @@ class FunctionLowerer(CallLowering):
         for ann in self.cl.loop_invariants(s):
             term = self.cl.spec_term(self, ann.expr)
             text = ann.text
-            invs.append(Invariant(
+            inv = Invariant(
                 term,
                 Check(LoopInvariantEntry, ann.span, self.fn_name,
                       f"loop invariant may not hold on entry: {text}"),
                 Check(LoopInvariantPreserved, ann.span, self.fn_name,
-                      f"loop invariant may not be preserved: {text}")))
+                      f"loop invariant may not be preserved: {text}"))
+            invs.append(inv)
+            probe = loop_probe(self.prog, s, cond, ann)
+            if probe is not None:
+                self.probes[inv.entry] = self.probes[inv.preserved] = probe
         head: Stmts = []
         with self.branch():
             c = self.value(cond, head) if cond is not None else self.tm.true

@@ -23,6 +23,7 @@ from . import spec_ast as S
 from .annotations import annotations_of, loop_annotations
 from .lower import FunctionLowerer, Stmts
 from .places import Var
+from .probes import precondition_probe
 from .replay import Leaves, Target
 from .model import Contract, Node
 from .specs import SpecLowerer
@@ -254,6 +255,7 @@ class ContractLowering:
             returns=[leaves(rid, "") for rid in rets if fl.vars[rid].bundle is not None],
             env={".".join(k): t for k, t in fl.env_inputs.items()},
             old=[(old, leaf) for leaf, old in fl.old.items()], sums=list(sums),
+            probes=dict(fl.probes),
             internal=tuple(sorted({g["name"] for g in self.contract.functions()
                                    if g.get("kind") == "function" and g.get("body")
                                    and g.get("visibility") not in PUBLIC})))
@@ -381,10 +383,13 @@ class ContractLowering:
         for a in anns:
             if a.kind == "precondition":
                 cond = SpecLowerer(fl, names).term(a.expr)
-                pre.append(Assert(cond, Check(
-                    Precondition, fl.span(e), fl.fn_name,
-                    f"precondition of '{fn['name']}' may not hold: {a.text} "
-                    f"(line {a.span.line})")))
+                check = Check(Precondition, fl.span(e), fl.fn_name,
+                              f"precondition of '{fn['name']}' may not hold: {a.text} "
+                              f"(line {a.span.line})")
+                pre.append(Assert(cond, check))
+                probe = precondition_probe(self.prog, fn, a)
+                if probe is not None:
+                    fl.probes[check] = probe
         old: dict[Term, Term] = {}
         for d in self.state_nodes:
             var = self.state_vars[d["id"]]

@@ -26,6 +26,7 @@ from vecverify.terms.sorts import ArraySort
 from vecverify.terms.evaluate import Evaluator, NotEvaluable
 from vecverify.values import ArrayValue
 
+from .probes import ERROR, Probe
 from .types import ArrayType, BoolType, Bundle, IntType, MappingType, SolType, StructType
 
 # check kind -> the Panic codes solc raises for it
@@ -59,6 +60,7 @@ class Target:
     old: list[tuple[Term, Term]] = field(default_factory=list)   # (old copy, leaf)
     sums: list[tuple[Term, Term]] = field(default_factory=list)  # (ghost, collection leaf)
     internal: tuple[str, ...] = ()          # the contract's internal/private functions
+    probes: dict[Any, Any] = field(default_factory=dict)     # check -> probes.Probe
 
 
 @dataclass
@@ -66,43 +68,53 @@ class Replay:
     confirmed: bool
     info: dict[str, Any]                     # the JSON `replay` object
     reason: str = ""
+    final: bool = False                      # no other model could be confirmed either
 
 
 class Unreplayable(Exception):
     """The counterexample cannot be installed or observed on the EVM (the message says why)."""
 
 
+class UnusableModel(Unreplayable):
+    """This model's values cannot be installed (another model's may)."""
+
+
 _HARNESSES: dict[tuple[str, str, float, str | None], Any] = {}
 
 
-def _harness(target: Target, solc_path: str | None) -> Any:
+def _harness(target: Target, solc_path: str | None, probe: Probe | None = None) -> Any:
     from .evm import Harness
+    insertions = probe.insertions if probe is not None else ()
     key = (os.path.abspath(target.path), target.contract, os.path.getmtime(target.path),
-           solc_path)
+           solc_path, insertions)
     if key not in _HARNESSES:
-        # one compile per contract: every internal function gets its wrapper
+        # one compile per contract (and per instrumented property): every internal
+        # function gets its wrapper
         _HARNESSES[key] = Harness.compile(target.path, contract=target.contract,
-                                          functions=list(target.internal), solc_path=solc_path)
+                                          functions=list(target.internal), solc_path=solc_path,
+                                          probes=insertions)
     return _HARNESSES[key]
 
 
 def replay(target: Target, check_kind: str, check_line: int, end_line: int,
-           assertion: Term | None, entry: dict[Term, Any], solc_path: str | None = None
-           ) -> Replay:
+           assertion: Term | None, entry: dict[Term, Any], solc_path: str | None = None,
+           probe: Probe | None = None) -> Replay:
     """Run the counterexample whose entry values (program variable -> value) are `entry`."""
     info: dict[str, Any] = {"engine": "py-evm", "call": "", "reverted": None, "panic": None,
                             "line": None, "confirmed": False}
     try:
-        if check_kind not in NATIVE and check_kind not in FINAL_STATE:
+        if check_kind not in NATIVE and check_kind not in FINAL_STATE and probe is None:
             raise Unreplayable(f"a {check_kind} failure happens inside the run, where the EVM "
-                               "cannot observe it")
+                               "cannot observe it, and this annotation cannot be compiled into "
+                               "the contract (it is not a plain Solidity expression, or the "
+                               "loop is a do-while or has no condition)")
         args = [_value(p.ty, p.bundle, entry) for p in target.params]
         storage = {s.name: _value(s.ty, s.bundle, entry) for s in target.state}
         sender = entry.get(target.env["msg.sender"], 0x1000) if "msg.sender" in target.env \
             else 0x1000
         value = entry.get(target.env["msg.value"], 0) if "msg.value" in target.env else 0
         info["call"] = _describe_call(target, args, sender, value)
-        h = _harness(target, solc_path)
+        h = _harness(target, solc_path, probe)
         if target.kind == "constructor":
             inst = h.construct(args=args, sender=sender, value=value)
             out = inst.outcome
@@ -117,12 +129,21 @@ def replay(target: Target, check_kind: str, check_line: int, end_line: int,
             else:
                 out = inst.call_raw(b"", sender=sender, value=value)
     except Unreplayable as exc:
-        return Replay(False, info, f"not replayed on the EVM: {exc}")
+        return Replay(False, info, f"not replayed on the EVM: {exc}",
+                      final=not isinstance(exc, UnusableModel))
     except Exception as exc:                 # the oracle could not run it: say so, never guess
         return Replay(False, info, f"not replayed on the EVM: {type(exc).__name__}: {exc}")
     info["reverted"] = out.reverted
     info["panic"] = f"0x{out.panic:02x}" if out.panic is not None else None
     info["line"] = out.location[1] if out.location else None
+    if probe is not None:
+        args_ = out.error_args or ()
+        if out.custom_error == ERROR and len(args_) == 2 and probe.accepts(args_[1]):
+            info["confirmed"] = True
+            info["probe"] = {"evaluation": args_[1]}
+            return Replay(True, info)
+        return Replay(False, info, "the EVM run, with the annotation compiled in, "
+                      + _what_happened(out))
     if check_kind in NATIVE:
         if out.panic in NATIVE[check_kind] and (
                 info["line"] is None or check_line <= info["line"] <= end_line):
@@ -190,7 +211,7 @@ def _structure(ty: SolType, leaves: dict[tuple[str, ...], Any]) -> Any:
     if isinstance(ty, (IntType, BoolType)):
         v = leaves[()]
         if isinstance(v, ArrayValue) or isinstance(v, tuple):
-            raise Unreplayable(f"unexpected value {v!r}")
+            raise UnusableModel(f"unexpected value {v!r}")
         return bool(v) if isinstance(ty, BoolType) else int(v)
     if isinstance(ty, StructType):
         return {f: _structure(ft, {p[1:]: v for p, v in leaves.items() if p and p[0] == f})
@@ -199,20 +220,20 @@ def _structure(ty: SolType, leaves: dict[tuple[str, ...], Any]) -> Any:
         seqs = list(leaves.values())
         n = len(seqs[0])
         if n > 4096:
-            raise Unreplayable(f"an array of {n} elements is too long to install")
+            raise UnusableModel(f"an array of {n} elements is too long to install")
         return [_structure(ty.base, {p: s[k] for p, s in leaves.items()}) for k in range(n)]
     if isinstance(ty, MappingType):
         keys: list[Any] = []
         for m in leaves.values():
             if not isinstance(m, ArrayValue):
-                raise Unreplayable(f"unexpected mapping value {m!r}")
+                raise UnusableModel(f"unexpected mapping value {m!r}")
             if not _is_zero(m.default):
-                raise Unreplayable("the model gives a mapping a nonzero value at every key, "
+                raise UnusableModel("the model gives a mapping a nonzero value at every key, "
                                    "which no storage can hold")
             keys += [k for k, _ in m.entries if k not in keys]
         return {k: _structure(ty.value, {p: _lookup(m, k) for p, m in leaves.items()})
                 for k in keys}
-    raise Unreplayable(f"values of type {ty}")
+    raise UnusableModel(f"values of type {ty}")
 
 
 def _lookup(m: ArrayValue, key: Any) -> Any:
@@ -337,5 +358,7 @@ def confirm(proc: Any, vc: Any, validation: Any, options: Any) -> Replay:
     if not isinstance(target, Target):
         return Replay(False, {}, "not replayed on the EVM: the procedure has no EVM target")
     span = vc.check.span
+    probe = target.probes.get(vc.check)
     return replay(target, vc.check.kind, span.line, span.end_line, vc.assertion,
-                  validation.entry or {}, getattr(options, "solc", None))
+                  validation.entry or {}, getattr(options, "solc", None),
+                  probe.for_kind(vc.check.kind) if probe is not None else None)

@@ -24,6 +24,7 @@ class Replay:
     confirmed: bool
     info: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
+    final: bool = False                      # no other model could be confirmed either
 
 
 def _program(path: str) -> Any:

@@ -719,7 +719,7 @@ def straight_line(body: list[str], ensures: list[str]) -> str:
                       "  var t: i8 := 0;", "  r := 0;", *("  " + s for s in body), "}"]) + "\n"
 
 
-@settings(max_examples=25, deadline=None,
+@settings(derandomize=True, max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(statements(), st.lists(st.sampled_from(ENSURES), max_size=2, unique=True))
 def test_violations_of_random_straight_line_functions_replay(tmp_path_factory, body: list[str],
@@ -733,8 +733,12 @@ def test_violations_of_random_straight_line_functions_replay(tmp_path_factory, b
             (src, d, out)
     # and a check the verifier proves fails on no input
     program = load_program(str(path), src)
+    # `-b` and `-b + t` start at one column: a position and kind may name two checks, and
+    # only one that names nothing but proved checks is known to hold
     proved = {(d.function, d.line, d.column, d.kind) for d in report.diagnostics
-              if d.status is Status.PROVED}
+              if d.status is Status.PROVED} - \
+        {(d.function, d.line, d.column, d.kind) for d in report.diagnostics
+         if d.status is not Status.PROVED}
     rng = random.Random(src)
     for _ in range(40):
         inputs = {"xs": [rng.randint(-128, 127) if rng.random() < 0.2 else rng.randint(-3, 3)

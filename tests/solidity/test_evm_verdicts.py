@@ -29,11 +29,14 @@ def report():  # type: ignore[no-untyped-def]
 
 def test_verdicts_match_the_expectations_and_every_violation_replays(report) -> None:  # type: ignore[no-untyped-def]
     violated = [d for d in report.diagnostics if d.status is Status.VIOLATED]
-    assert len(violated) == 6
+    assert len(violated) == 7
     for d in violated:
         replay = d.counterexample["replay"]
-        assert replay["confirmed"] and replay["engine"] == "py-evm", d
-        assert replay["reverted"] and replay["line"] == d.line, d
+        assert replay["confirmed"] and replay["engine"] == "py-evm" and replay["reverted"], d
+        if d.kind == "precondition":        # observed through the annotation compiled in
+            assert replay["probe"] == {"evaluation": 0}, d
+        else:
+            assert replay["line"] == d.line and replay["panic"], d
 
 
 def test_unconfirmed_models_are_unknown_with_the_reason(report) -> None:  # type: ignore[no-untyped-def]

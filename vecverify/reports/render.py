@@ -49,6 +49,10 @@ def replay_line(replay: dict[str, Any]) -> str:
     call = replay.get("call", "")
     if replay.get("engine") != "py-evm":
         return f"confirmed by running it: {call} fails{where}"
+    if replay.get("probe"):
+        n = replay["probe"].get("evaluation", 0)
+        return (f"confirmed on the EVM: {call} breaks the annotation, compiled into the "
+                f"contract, at its evaluation #{n + 1}{where}")
     if replay.get("panic"):
         return f"confirmed on the EVM: {call} fails with Panic({replay['panic']}){where}"
     return f"confirmed on the EVM: {call} ends in a state that breaks the property"

@@ -66,7 +66,7 @@ contract OrderBook {
     /// @notice postcondition orders.length <= __verifier_old_uint(orders.length)
     /// @notice postcondition price <= maxPrice
     function buyBest(uint qty, uint maxPrice) public returns (uint price) {
-        uint b = _bestIndex(); // expect: unknown(precondition)
+        uint b = _bestIndex(); // expect: violated(precondition)
         price = orders[b].price;
         require(price <= maxPrice, "price too high");
         require(qty > 0 && qty <= orders[b].amount, "bad quantity");

@@ -70,6 +70,9 @@ MAX_WRAPPER_RETRIES = 8
 _LOCATION = re.compile(r"_(memory|calldata|storage)(_ptr)?")  # an override may change it
 
 
+PROBE_BASE = -(10**9)        # wrapper ids of instrumentation probes (AST ids are >= 0)
+
+
 class EvmError(Exception):
     """A request the harness cannot carry out (unknown function, arguments that do not fit
     the parameter types, a contract that cannot be deployed)."""
@@ -273,10 +276,13 @@ class Harness:
     @classmethod
     def compile(cls, path: str, contract: str | None = None,
                 functions: Iterable[str] = (), solc_path: str | None = None, *,
-                base_path: str | None = None, include_paths: tuple[str, ...] = ()) -> Harness:
+                base_path: str | None = None, include_paths: tuple[str, ...] = (),
+                probes: Iterable[tuple[str, int, str]] = ()) -> Harness:
         """Compile `path` for execution; `contract` is the contract to deploy (default: the
         last deployable contract of the file); `functions` names internal/private functions
-        to make callable (public and external ones always are)."""
+        to make callable (public and external ones always are).  `probes` are texts to insert
+        as they are, (file path, byte offset, text), in order: instrumentation that makes a
+        property observable on the EVM (a failing one reverts with a custom error)."""
         plain = compile_files([path], solc_path=solc_path, base_path=base_path,
                               include_paths=include_paths)
         unit = _main_unit(plain, path)
@@ -314,6 +320,15 @@ class Harness:
             if reasons and not any(w.name == name for w in wrappers.values()):
                 unwrappable[name] = "; ".join(reasons)
 
+        for k, (file_path, offset, text) in enumerate(probes):
+            unit_of_file = next((u for u, src in plain.sources.items()
+                                 if os.path.abspath(src.path) == os.path.abspath(file_path)),
+                                None)
+            if unit_of_file is None:
+                raise EvmError(f"cannot instrument {file_path}: not part of the compilation")
+            # negative ids below every AST id: probes at one offset keep the order given
+            wrappers[PROBE_BASE + k] = _Wrapper("__probe", PROBE_BASE + k, unit_of_file,
+                                                offset, text)
         roots = resolve_project(path, base_path, include_paths).roots
         for attempt in range(MAX_WRAPPER_RETRIES + 1):
             overrides, insertions = _apply_wrappers(plain, wrappers, path, unit, roots)
@@ -326,6 +341,10 @@ class Harness:
                 bad = _failed_wrappers(exc, wrappers, insertions)
                 if not bad or attempt == MAX_WRAPPER_RETRIES:
                     raise
+                probe_errors = [m for node_id, m in bad.items() if node_id < 0]
+                if probe_errors:
+                    raise EvmError("the instrumented contract does not compile: "
+                                   f"{probe_errors[0]}") from None
                 for node_id, message in bad.items():
                     w = wrappers.pop(node_id)
                     if not any(x.name == w.name for x in wrappers.values()):

@@ -13,7 +13,7 @@ contract R {
     function negChecked() public pure returns (int) { int y = -1; int z = y - 1; assert(z == -2); return z; }
     /// @notice precondition p < q
     function sub(uint p, uint q) private pure returns (uint) { return q - p; }
-    function named() public pure returns (uint) { return sub({q: 1, p: 2}); }  // expect: unknown(precondition)
+    function named() public pure returns (uint) { return sub({q: 1, p: 2}); }  // expect: violated(precondition)
     function namedOk() public pure returns (uint) { return sub({q: 2, p: 1}); }
     function mixed(uint p, bool c) private pure returns (uint) { return c ? p : 0; }
     function namedTypes() public pure returns (uint) { uint r = mixed({c: true, p: 2}); assert(r == 2); return r; }
