@@ -2,12 +2,12 @@
 `pop`, conversions and struct constructors, `new T[](n)`, and internal calls, which are
 verified modularly against the callee's specification or inlined (with their modifiers).
 
-A mixin of `FunctionLowerer` (lower.py): it uses that class's variables, places and
-expression lowering.
+A component of `FunctionLowerer` (lower.py), which owns the variables, the memory model
+(`places.Memory`) and expression lowering this part calls back into.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from vecverify.ir import Assert, Assume, Block, Havoc, ReturnScope, Stmt
 from vecverify.obligations import AssertCheck, EnumConversion, PopEmpty
@@ -17,11 +17,18 @@ from .places import Place, Var
 from .types import (ADDRESS, UINT256, ArrayType, Bundle, EnumType, IntType, SolType, StructType,
                     Unsupported, assign_bundle, leaf_sorts)
 
+if TYPE_CHECKING:
+    from .lower import FunctionLowerer
+
 Stmts = list[Stmt]
 
 
 class CallLowering:
-    """Call lowering for `FunctionLowerer` (see the module docstring)."""
+    """Call lowering, a part of one `FunctionLowerer` (see the module docstring): it reads
+    and writes through the lowerer's memory model and expression lowering."""
+
+    def __init__(self, fl: "FunctionLowerer") -> None:
+        self.fl = fl
 
     # -- calls ---------------------------------------------------------------------------
     def call_results(self, e: Node, pre: Stmts) -> list[tuple[Bundle, SolType]]:
@@ -29,31 +36,31 @@ class CallLowering:
         kind = e.get("kind")
         callee = e["expression"]
         args = e.get("arguments", [])
-        tm = self.tm
+        tm = self.fl.tm
         if kind == "typeConversion":
-            target = self.type_of(e)
+            target = self.fl.type_of(e)
             if args and args[0]["nodeType"] == "Identifier" and args[0]["name"] == "this":
-                return [({(): self.cl.this_address(self)}, ADDRESS)]
-            v, vt = self.expr(args[0], pre)
+                return [({(): self.fl.cl.this_address(self.fl)}, ADDRESS)]
+            v, vt = self.fl.expr(args[0], pre)
             x = v[()]
             if isinstance(target, EnumType) and not isinstance(vt, EnumType):
                 pre.append(Assert(tm.and_(tm.le(tm.int(0), x), tm.lt(x, tm.int(target.count))),
-                                  self.check(EnumConversion, e, "conversion to "
-                                             f"{target} may be out of range: {self.text(e)}",
-                                             ((self.text(args[0]), x),))))
+                                  self.fl.check(EnumConversion, e, "conversion to "
+                                             f"{target} may be out of range: {self.fl.text(e)}",
+                                             ((self.fl.text(args[0]), x),))))
             elif isinstance(target, IntType) and isinstance(vt, IntType) and not (
                     vt.min >= target.min and vt.max <= target.max):
-                x = self.wrap(x, target)
+                x = self.fl.wrap(x, target)
             return [({(): x}, target)]
         if kind == "structConstructorCall":
-            st = self.prog.type_of_decl(self.prog.by_id[callee["referencedDeclaration"]])
+            st = self.fl.prog.type_of_decl(self.fl.prog.by_id[callee["referencedDeclaration"]])
             assert isinstance(st, StructType)
             names = e.get("names") or [f for f, _ in st.fields]
             for a in args:
-                if self.is_memory_ref(a):
+                if self.fl.is_memory_ref(a):
                     raise Unsupported(a, "a memory reference stored into a struct (the two "
                                       "would share one object)")
-            vals = dict(zip(names, (v for v, _ in self.operands(args, pre))))
+            vals = dict(zip(names, (v for v, _ in self.fl.operands(args, pre))))
             out: Bundle = {}
             for f, _ in st.fields:
                 out.update({(f,) + p: x for p, x in vals[f].items()})
@@ -63,18 +70,18 @@ class CallLowering:
             return self.builtin(callee["name"], e, args, pre)
         if ctype == "NewExpression":
             tn = callee["typeName"]
-            ty = self.prog.type_of_name(tn)
+            ty = self.fl.prog.type_of_name(tn)
             if not isinstance(ty, ArrayType):
                 raise Unsupported(e, "new of a contract")
-            n = self.value(args[0], pre)
-            arr = self.ghost("new", ty)
-            zero = self.b.default(ty.base)
+            n = self.fl.value(args[0], pre)
+            arr = self.fl.ghost("new", ty)
+            zero = self.fl.b.default(ty.base)
             k = tm.bound_var("k", leaf_sorts(UINT256)[()])
             inb = tm.and_(tm.le(tm.int(0), k), tm.lt(k, n))
-            elem = self.b.index(arr, ty, k)
+            elem = self.fl.b.index(arr, ty, k)
             pre.append(Havoc(tuple(arr.values())))
-            pre.append(Assume(tm.and_(tm.eq(self.b.length(arr), n),
-                                      tm.forall([k], tm.implies(inb, self.b.eq(elem, zero))))))
+            pre.append(Assume(tm.and_(tm.eq(self.fl.b.length(arr), n),
+                                      tm.forall([k], tm.implies(inb, self.fl.b.eq(elem, zero))))))
             return [(arr, ty)]
         if ctype == "MemberAccess":
             member = callee["memberName"]
@@ -82,7 +89,7 @@ class CallLowering:
             if member in ("push", "pop") and "[]" in ts:
                 return self.push_pop(member, callee["expression"], args, e, pre)
             ref = callee.get("referencedDeclaration")
-            target = self.prog.by_id.get(ref) if ref is not None else None
+            target = self.fl.prog.by_id.get(ref) if ref is not None else None
             inner = callee["expression"]
             if target is not None and target["nodeType"] == "FunctionDefinition" and (
                     inner["nodeType"] == "Identifier"
@@ -90,33 +97,33 @@ class CallLowering:
                     .get("typeString", "").startswith("type(contract")):
                 after = None
                 if inner["name"] == "super":
-                    after = self.contract.contract_of(self.current_function_node)
-                fn = self.contract.resolve_function(target, after) if after else target
+                    after = self.fl.contract.contract_of(self.fl.current_function_node)
+                fn = self.fl.contract.resolve_function(target, after) if after else target
                 return self.internal_call(fn, args, e, pre)
             raise Unsupported(e, f"call of .{member} (external calls are not supported)")
         if ctype == "Identifier":
-            target = self.prog.by_id.get(callee.get("referencedDeclaration"))
+            target = self.fl.prog.by_id.get(callee.get("referencedDeclaration"))
             if target is not None and target["nodeType"] == "FunctionDefinition":
-                return self.internal_call(self.contract.resolve_function(target), args, e, pre)
+                return self.internal_call(self.fl.contract.resolve_function(target), args, e, pre)
             if target is not None and target["nodeType"] == "EventDefinition":
                 return []
-        raise Unsupported(e, f"call of {self.text(callee)}")
+        raise Unsupported(e, f"call of {self.fl.text(callee)}")
 
     def is_builtin(self, ident: Node) -> bool:
         """solc gives global names (require, msg, ...) ids outside the source's id range."""
         ref = ident.get("referencedDeclaration")
-        return ref is not None and ref not in self.prog.by_id
+        return ref is not None and ref not in self.fl.prog.by_id
 
     def builtin(self, name: str, e: Node, args: list[Node], pre: Stmts
                 ) -> list[tuple[Bundle, SolType]]:
-        tm = self.tm
+        tm = self.fl.tm
         if name == "require":
-            pre.append(Assume(self.value(args[0], pre)))
+            pre.append(Assume(self.fl.value(args[0], pre)))
             return []
         if name == "assert":
-            c = self.value(args[0], pre)
-            pre.append(Assert(c, self.check(AssertCheck, e,
-                                            f"assertion may not hold: {self.text(args[0])}")))
+            c = self.fl.value(args[0], pre)
+            pre.append(Assert(c, self.fl.check(AssertCheck, e,
+                                            f"assertion may not hold: {self.fl.text(args[0])}")))
             return []
         if name == "revert":
             pre.append(Assume(tm.false))
@@ -125,24 +132,24 @@ class CallLowering:
 
     def push_pop(self, member: str, arr_e: Node, args: list[Node], e: Node, pre: Stmts
                  ) -> list[tuple[Bundle, SolType]]:
-        tm = self.tm
-        place, ty = self.place_of(arr_e, pre)
+        tm = self.fl.tm
+        place, ty = self.fl.place_of(arr_e, pre)
         assert isinstance(ty, ArrayType)
-        cur = self.read_place(place, pre)
-        ghost = self.cl.sums.get(place.root) if not place.steps else None
+        cur = self.fl.mem.read(place)
+        ghost = self.fl.cl.sums.get(place.root) if not place.steps else None
         if member == "push":
-            elem = self.expr(args[0], pre)[0] if args else self.b.default(ty.base)
+            elem = self.fl.expr(args[0], pre)[0] if args else self.fl.b.default(ty.base)
             total = tm.add(ghost, elem[()]) if ghost is not None else None
-            pre += self.write_place(place, self.b.push(cur, elem), total)
+            pre += self.fl.mem.write(place, self.fl.b.push(cur, elem), total)
             return [] if args else [(elem, ty.base)]
-        n = self.b.length(cur)
-        pre.append(Assert(tm.lt(tm.int(0), n), self.check(
-            PopEmpty, e, f"pop may be applied to an empty array: {self.text(arr_e)}",
-            ((f"{self.text(arr_e)}.length", n),))))
+        n = self.fl.b.length(cur)
+        pre.append(Assert(tm.lt(tm.int(0), n), self.fl.check(
+            PopEmpty, e, f"pop may be applied to an empty array: {self.fl.text(arr_e)}",
+            ((f"{self.fl.text(arr_e)}.length", n),))))
         total = None
         if ghost is not None:
-            total = tm.sub(ghost, self.b.index(cur, ty, tm.sub(n, tm.int(1)))[()])
-        pre += self.write_place(place, self.b.pop(cur), total)
+            total = tm.sub(ghost, self.fl.b.index(cur, ty, tm.sub(n, tm.int(1)))[()])
+        pre += self.fl.mem.write(place, self.fl.b.pop(cur), total)
         return []
 
     @staticmethod
@@ -157,12 +164,12 @@ class CallLowering:
 
     def internal_call(self, fn: Node, args: list[Node], e: Node, pre: Stmts
                       ) -> list[tuple[Bundle, SolType]]:
-        if fn.get("body") is None and not self.cl.has_spec(fn):
+        if fn.get("body") is None and not self.fl.cl.has_spec(fn):
             raise Unsupported(e, f"call of {fn['name']} without a body or specification")
         params = fn["parameters"]["parameters"]
         args = self.ordered_args(e, params) if e.get("names") else args
         actuals = self.arguments(params, args, pre)
-        if self.cl.has_spec(fn):
+        if self.fl.cl.has_spec(fn):
             if any(p.get("storageLocation") == "storage" for p in params):
                 raise Unsupported(e, "storage pointer argument to a function with a "
                                   "specification")
@@ -170,10 +177,10 @@ class CallLowering:
             if len(roots) != len(set(roots)):
                 raise Unsupported(e, "one memory object passed twice to a function with a "
                                   "specification (verified as if they were distinct)")
-            values = [(self.read_place(a, pre), self.prog.type_of_decl(p))
+            values = [(self.fl.mem.read(a), self.fl.prog.type_of_decl(p))
                       if isinstance(a, Place) else a for p, a in zip(params, actuals)]
-            return self.cl.modular_call(self, fn, values, e, pre)
-        if fn["id"] in self.inline_stack:
+            return self.fl.cl.modular_call(self.fl, fn, values, e, pre)
+        if fn["id"] in self.fl.inline_stack:
             raise Unsupported(e, f"recursive call of {fn['name']} without a specification")
         return self.inline_call(fn, actuals, pre)
 
@@ -181,92 +188,92 @@ class CallLowering:
                   ) -> list[tuple[Bundle, SolType] | Place]:
         """Arguments, left to right: values, or a `Place` for a storage pointer parameter and
         for an existing memory object (memory references are passed, not copied)."""
-        values = self.operands([a for p, a in zip(params, args)
+        values = self.fl.operands([a for p, a in zip(params, args)
                                 if not self.by_reference(p, a)], pre)
         out: list[tuple[Bundle, SolType] | Place] = []
         for p, a in zip(params, args):
             if self.by_reference(p, a):
-                place, _ = self.place_of(a, pre)
-                out.append(self.freeze(place, pre))
+                place, _ = self.fl.place_of(a, pre)
+                out.append(self.fl.mem.freeze(place, pre))
             else:
                 out.append(values.pop(0))
         return out
 
     def by_reference(self, param: Node, arg: Node) -> bool:
         return param.get("storageLocation") == "storage" or (
-            param.get("storageLocation") == "memory" and self.is_memory_ref(arg))
+            param.get("storageLocation") == "memory" and self.fl.is_memory_ref(arg))
 
     def inline_call(self, fn: Node, actuals: list[tuple[Bundle, SolType] | Place], pre: Stmts
                     ) -> list[tuple[Bundle, SolType]]:
-        self.inline_stack.append(fn["id"])
-        saved_names, saved_fn = dict(self.by_name), self.current_function_node
-        self.current_function_node = fn
-        frame = self.next_root_key()
-        self.frames.append(frame)
+        self.fl.inline_stack.append(fn["id"])
+        saved_names, saved_fn = dict(self.fl.by_name), self.fl.current_function_node
+        self.fl.current_function_node = fn
+        frame = self.fl.mem.next_root_key()
+        self.fl.mem.frames.append(frame)
         try:
             for p, actual in zip(fn["parameters"]["parameters"], actuals):
-                pty = self.prog.type_of_decl(p)
+                pty = self.fl.prog.type_of_decl(p)
                 if isinstance(actual, Place):
-                    self.vars[p["id"]] = Var(pty, None, actual, self.depth)
-                    self.by_name[p["name"]] = p["id"]
+                    self.fl.vars[p["id"]] = Var(pty, None, actual, self.fl.depth)
+                    self.fl.by_name[p["name"]] = p["id"]
                 else:
-                    b = self.declare(p["id"], p["name"], pty, "local")
+                    b = self.fl.declare(p["id"], p["name"], pty, "local")
                     pre += [assign_bundle(b, actual[0])]
             rets = []
             for r in fn["returnParameters"]["parameters"]:
-                rty = self.prog.type_of_decl(r)
-                rb = self.declare(r["id"], r["name"], rty, "local")
-                pre.append(assign_bundle(rb, self.b.default(rty)))
+                rty = self.fl.prog.type_of_decl(r)
+                rb = self.fl.declare(r["id"], r["name"], rty, "local")
+                pre.append(assign_bundle(rb, self.fl.b.default(rty)))
                 rets.append((r["id"], rty))
-            saved = self.current_returns
-            self.current_returns = [rid for rid, _ in rets]
-            body = self.with_modifiers(fn, lambda: self.block(fn["body"]))
-            self.current_returns = saved
+            saved = self.fl.current_returns
+            self.fl.current_returns = [rid for rid, _ in rets]
+            body = self.with_modifiers(fn, lambda: self.fl.block(fn["body"]))
+            self.fl.current_returns = saved
             pre.append(ReturnScope(body))
             for (rid, _), r in zip(rets, fn["returnParameters"]["parameters"]):
-                place = self.vars[rid].place
+                place = self.fl.vars[rid].place
                 if place is not None and frame < place.root < 0:
                     raise Unsupported(r, "a function returning a memory reference it was "
                                       "given (the caller would share it)")
-            return [(self.var_value(rid), rty) for rid, rty in rets]
+            return [(self.fl.mem.var_value(rid), rty) for rid, rty in rets]
         finally:
-            self.inline_stack.pop()
-            self.frames.pop()
-            self.by_name, self.current_function_node = saved_names, saved_fn
+            self.fl.inline_stack.pop()
+            self.fl.mem.frames.pop()
+            self.fl.by_name, self.fl.current_function_node = saved_names, saved_fn
 
     def with_modifiers(self, fn: Node, body: Callable[[], Stmt]) -> Stmt:
         """The function body wrapped in its modifiers (inlined; `_` is the body)."""
         mods = [m for m in fn.get("modifiers", [])
-                if self.prog.by_id.get(m["modifierName"].get("referencedDeclaration"), {})
+                if self.fl.prog.by_id.get(m["modifierName"].get("referencedDeclaration"), {})
                 .get("nodeType") == "ModifierDefinition"]
 
         def wrap(k: int) -> Stmt:
             if k == len(mods):
                 return ReturnScope(body())
             inv = mods[k]
-            mdef = self.contract.resolve_modifier(
-                self.prog.by_id[inv["modifierName"]["referencedDeclaration"]])
+            mdef = self.fl.contract.resolve_modifier(
+                self.fl.prog.by_id[inv["modifierName"]["referencedDeclaration"]])
             pre: Stmts = []
             params = mdef["parameters"]["parameters"]
-            for p, (val, _) in zip(params, self.operands(inv.get("arguments") or [], pre)):
-                b = self.declare(p["id"], p["name"], self.prog.type_of_decl(p), "local")
+            for p, (val, _) in zip(params, self.fl.operands(inv.get("arguments") or [], pre)):
+                b = self.fl.declare(p["id"], p["name"], self.fl.prog.type_of_decl(p), "local")
                 pre += [assign_bundle(b, val)]
             own = [n["id"] for n in walk(mdef) if n.get("nodeType") == "VariableDeclaration"]
 
             def placeholder() -> Stmt:
                 # the same modifier may be applied again inside: its variables are its own
-                mine = {d: self.vars[d] for d in own if d in self.vars}
+                mine = {d: self.fl.vars[d] for d in own if d in self.fl.vars}
                 try:
                     return wrap(k + 1)
                 finally:
-                    self.vars.update(mine)
+                    self.fl.vars.update(mine)
 
-            saved = self.placeholder
-            self.placeholder = placeholder
+            saved = self.fl.placeholder
+            self.fl.placeholder = placeholder
             try:
-                return Block((*pre, self.block(mdef["body"])))
+                return Block((*pre, self.fl.block(mdef["body"])))
             finally:
-                self.placeholder = saved
+                self.fl.placeholder = saved
 
         return wrap(0)
 

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from vecverify.errors import Span
 from vecverify.ir import (Assert, Assign, Assume, Block, Break, Check, Choice, Continue,
-                          Invariant, Loop, ParAssign, Return, Stmt, VarInfo, modified_vars)
+                          Invariant, Loop, Return, Stmt, VarInfo, modified_vars)
 from vecverify.obligations import (DivisionByZero, IndexOutOfBounds, LoopInvariantEntry,
                                    LoopInvariantPreserved, Obligation, Overflow, Underflow)
-from vecverify.terms import INT, Op, Term, TermManager, free_vars
+from vecverify.terms import Term, TermManager, free_vars
 
 from .calls import CallLowering
 from .constants import constant_value, is_constant
 from .model import Contract, Node
-from .places import Place, Var
+from .places import Memory, Place, Var
 from .probes import Probe, loop_probe
 from .types import (ADDRESS, BOOL_T, INT_CONST, UINT256, ArrayType, Bundle,
                     Bundles, IntType, MappingType, SolType, StructType, Unsupported,
@@ -46,7 +46,7 @@ ENV_INPUTS = {("msg", "sender"): ADDRESS, ("msg", "value"): UINT256,
               ("tx", "origin"): ADDRESS, ("block", "chainid"): UINT256}
 
 
-class FunctionLowerer(CallLowering):
+class FunctionLowerer:
     """Lowers one function (with its modifiers and inlined callees) of one contract."""
 
     def __init__(self, cl: "ContractLowering", fn_name: str) -> None:
@@ -56,10 +56,10 @@ class FunctionLowerer(CallLowering):
         self.contract: Contract = cl.contract
         self.prog = cl.contract.program
         self.fn_name = fn_name
-        self.vars: dict[int, Var] = {}
-        self.roots: dict[int, Bundle] = {}          # local locations (negative keys) -> leaves
-        self.frames: list[int] = []                 # inlined calls: their first location key
-        self._next_root = -1
+        # the memory model: locations, pointers and the variables that reach them
+        self.mem = Memory(cl.tm, cl.bundles, cl.state_vars, cl.sums, self.ghost)
+        self.calls = CallLowering(self)
+        self.vars: dict[int, Var] = self.mem.vars
         self.depth = 0                              # branches and loops around the lowering
         self.infos: list[VarInfo] = []
         self.names: set[str] = set()
@@ -89,7 +89,7 @@ class FunctionLowerer(CallLowering):
         """A new variable (one program variable per leaf) with its type invariant."""
         base = self.fresh_name(name or f"ret{decl_id}")
         bundle = self.b.vars(base, ty)
-        self.vars[decl_id] = Var(ty, bundle, Place(self.new_root(bundle)), self.depth)
+        self.vars[decl_id] = Var(ty, bundle, Place(self.mem.new_root(bundle)), self.depth)
         if name:
             self.by_name[name] = decl_id
         self.add_infos(bundle, name or base, ty, role, line)
@@ -147,7 +147,7 @@ class FunctionLowerer(CallLowering):
             if isinstance(bt, MappingType):
                 return Place(base.root, base.steps + [("key", idx)]), bt.value
             if isinstance(bt, ArrayType):
-                arr = self.read_place(base, pre)
+                arr = self.mem.read(base)
                 pre.append(self.bounds_check(arr, idx, e))
                 return Place(base.root, base.steps + [("index", idx)]), bt.base
             raise Unsupported(e, f"indexing {bt}")
@@ -165,79 +165,6 @@ class FunctionLowerer(CallLowering):
         if decl_id in self.vars:
             return self.vars[decl_id]
         return self.cl.state_var(decl_id, node)
-
-    def root_bundle(self, root: int) -> Bundle:
-        if root in self.roots:
-            return self.roots[root]
-        var = self.cl.state_vars.get(root)
-        assert var is not None and var.bundle is not None
-        return var.bundle
-
-    def var_value(self, decl_id: int) -> Bundle:
-        """The current value of a declared variable (through its pointer, if it is one)."""
-        var = self.vars[decl_id]
-        assert var.place is not None
-        return self.read_place(var.place, [])
-
-    def freeze(self, place: Place, pre: Stmts) -> Place:
-        """The place with every index and key evaluated now: a pointer keeps pointing where it
-        was made (`S storage s = arr[i]; i = 1;` still means arr[old i])."""
-        steps: list[tuple[Any, ...]] = []
-        for step in place.steps:
-            if step[0] in ("index", "key") and step[1].op not in (Op.INT_CONST, Op.BOOL_CONST):
-                snap = self.ghost("at", INT_CONST if step[1].sort == INT else BOOL_T)[()]
-                pre.append(Assign(snap, step[1]))
-                step = (step[0], snap)
-            steps.append(step)
-        return Place(place.root, steps)
-
-    def point(self, decl_id: int, ty: SolType, place: Place, node: Node) -> None:
-        """Make a pointer variable point to `place` (a declaration, or a re-pointing)."""
-        old = self.vars.get(decl_id)
-        if old is not None and old.depth != self.depth:
-            raise Unsupported(node, "re-pointing a reference inside a branch or loop")
-        self.vars[decl_id] = Var(ty, None, place, self.depth if old is None else old.depth)
-
-    def read_place(self, place: Place, pre: Stmts) -> Bundle:
-        cur = self.root_bundle(place.root)
-        for step in place.steps:
-            if step[0] == "index":
-                cur = {p: self.tm.seq_nth(x, step[1]) for p, x in cur.items()}
-            elif step[0] == "key":
-                cur = {p: self.tm.select(x, step[1]) for p, x in cur.items()}
-            else:
-                cur = self.b.member(cur, step[1])
-        return cur
-
-    def write_place(self, place: Place, value: Bundle, sum_update: Term | None = None
-                    ) -> Stmts:
-        """Assign through a place: rebuild the root from the inside out.  A state variable
-        summed in the annotations (`__verifier_sum_uint(v)`) has a ghost sum that changes in
-        the same step: by the element's difference, or to `sum_update` for whole-array
-        writes (push, pop, delete)."""
-        chain = [self.root_bundle(place.root)]
-        for step in place.steps[:-1] if place.steps else []:
-            chain.append(self.read_place(Place(place.root, place.steps[:len(chain)]), []))
-        new = value
-        for step, outer in zip(reversed(place.steps), reversed(chain)):
-            if step[0] == "index":
-                new = self.b.update(outer, step[1], new)
-            elif step[0] == "key":
-                new = self.b.store(outer, step[1], new)
-            else:
-                new = self.b.with_member(outer, step[1], new)
-        root = self.root_bundle(place.root)
-        pairs = [(root[p], new[p]) for p in root]
-        ghost = self.cl.sums.get(place.root)
-        if ghost is not None:
-            if sum_update is None:
-                if len(place.steps) != 1 or place.steps[0][0] not in ("index", "key"):
-                    raise Unsupported(None, "a write to a summed variable other than to one "
-                                      "element, push, pop or delete")
-                old_elem = self.read_place(place, [])[()]
-                sum_update = self.tm.add(self.tm.sub(ghost, old_elem), value[()])
-            pairs.append((ghost, sum_update))
-        return [ParAssign(tuple(pairs))]
 
     def bounds_check(self, arr: Bundle, idx: Term, e: Node) -> Assert:
         tm = self.tm
@@ -337,7 +264,7 @@ class FunctionLowerer(CallLowering):
                                and self.cl.state_var_decl(decl_id) is None):
             raise Unsupported(e, f"identifier {e['name']}")
         place, ty = self.place_of(e, pre)
-        return self.read_place(place, pre), ty
+        return self.mem.read(place), ty
 
     def x_IndexAccess(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
         base, bt = self.expr(e["baseExpression"], pre)
@@ -360,7 +287,7 @@ class FunctionLowerer(CallLowering):
         inner = e["expression"]
         member = e["memberName"]
         if (inner["nodeType"] == "Identifier" and (inner["name"], member) in ENV_INPUTS
-                and self.is_builtin(inner)):
+                and self.calls.is_builtin(inner)):
             return {(): self.env_input((inner["name"], member))}, ENV_INPUTS[
                 (inner["name"], member)]
         if member in ("min", "max") and inner["nodeType"] == "FunctionCall" and \
@@ -427,17 +354,17 @@ class FunctionLowerer(CallLowering):
         if op == "delete":
             place, ty = self.place_of(e["subExpression"], pre)
             whole = tm.int(0) if not place.steps else None
-            pre += self.write_place(place, self.b.default(ty), whole)
+            pre += self.mem.write(place, self.b.default(ty), whole)
             return {}, ty
         if op in ("++", "--"):
             place, ty = self.place_of(e["subExpression"], pre)
-            old = self.read_place(place, pre)[()]
+            old = self.mem.read(place)[()]
             assert isinstance(ty, IntType)
             new = self.arith("+" if op == "++" else "-", old, tm.int(1), ty, e, pre)
             snap = self.ghost("old", ty)[()]
             pre.append(Assign(snap, old))
-            pre += self.write_place(place, {(): new})
-            return {(): self.read_place(place, pre)[()] if e.get("prefix") else snap}, ty
+            pre += self.mem.write(place, {(): new})
+            return {(): self.mem.read(place)[()] if e.get("prefix") else snap}, ty
         ty = self.type_of(e)
         x = self.value(e["subExpression"], pre)
         if op == "-":
@@ -567,11 +494,11 @@ class FunctionLowerer(CallLowering):
             self.check_memory_store(place, e["rightHandSide"], e)
             new = rhs_val
         else:
-            cur = self.read_place(place, pre)[()]
+            cur = self.mem.read(place)[()]
             assert isinstance(ty, IntType)
             new = {(): self.arith(op[:-1], cur, rhs_val[()], ty, e, pre)}
-        pre += self.write_place(place, new)
-        return self.read_place(place, pre), ty
+        pre += self.mem.write(place, new)
+        return self.mem.read(place), ty
 
     @staticmethod
     def is_memory_ref(e: Node) -> bool:
@@ -599,29 +526,18 @@ class FunctionLowerer(CallLowering):
         if rhs["nodeType"] in ("Identifier", "IndexAccess", "MemberAccess") and \
                 not storage_to_memory:
             place, _ = self.place_of(rhs, pre)
-            place = self.freeze(place, pre)
+            place = self.mem.freeze(place, pre)
         elif (storage_to_memory or rhs["nodeType"] in ("FunctionCall", "Literal",
                                                          "TupleExpression")) and \
                 not lhs["typeDescriptions"]["typeString"].endswith(" storage pointer"):
             value, _ = self.expr(rhs, pre)             # a new memory object (a copy)
-            key = self.new_root(self.ghost(lhs["name"], ty))
-            pre.append(assign_bundle(self.roots[key], value))
+            key = self.mem.new_root(self.ghost(lhs["name"], ty))
+            pre.append(assign_bundle(self.mem.roots[key], value))
             place = Place(key)
         else:
             raise Unsupported(rhs, "re-pointing a reference to this expression")
-        self.point(decl_id, ty, place, lhs)
-        return self.read_place(place, pre), ty
-
-    def new_root(self, bundle: Bundle) -> int:
-        """A new local location holding `bundle`; keys count down from -1."""
-        key = self._next_root
-        self._next_root -= 1
-        self.roots[key] = bundle
-        return key
-
-    def next_root_key(self) -> int:
-        """The key the next location will get: locations made from now on have keys <= it."""
-        return self._next_root
+        self.mem.point(decl_id, ty, place, lhs, self.depth)
+        return self.mem.read(place), ty
 
     def check_memory_store(self, place: Place, rhs: Node, e: Node) -> None:
         """Storing into a memory array element or struct member replaces a pointer there.  Not
@@ -656,22 +572,22 @@ class FunctionLowerer(CallLowering):
                     sources.append(None)
                 elif self.is_reference(c):
                     place, ty = self.place_of(c, pre)
-                    sources.append((self.freeze(place, pre), ty))
+                    sources.append((self.mem.freeze(place, pre), ty))
                 else:                           # a value: fixed now
                     value, ty = self.expr(c, pre)
                     snap = self.ghost("tuple", ty)
                     pre.append(assign_bundle(snap, value))
                     sources.append((snap, ty))
         else:
-            sources = list(self.call_results(rhs, pre))
+            sources = list(self.calls.call_results(rhs, pre))
         for target, src in reversed(list(zip(lhs, sources))):
             if target is None or src is None:
                 continue
             if self.is_pointer_var(target):
                 raise Unsupported(e, "re-pointing references in a tuple assignment")
-            value = self.read_place(src[0], pre) if isinstance(src[0], Place) else src[0]
+            value = self.mem.read(src[0]) if isinstance(src[0], Place) else src[0]
             place, _ = self.place_of(target, pre)
-            pre += self.write_place(place, value)
+            pre += self.mem.write(place, value)
         return {}, BOOL_T
 
     @staticmethod
@@ -682,7 +598,7 @@ class FunctionLowerer(CallLowering):
             e["nodeType"] in ("Identifier", "IndexAccess", "MemberAccess")
 
     def x_FunctionCall(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
-        results = self.call_results(e, pre)
+        results = self.calls.call_results(e, pre)
         if len(results) == 1:
             return results[0]
         return {}, BOOL_T
@@ -718,7 +634,7 @@ class FunctionLowerer(CallLowering):
         pre: Stmts = []
         e = s["expression"]
         if e["nodeType"] == "FunctionCall":
-            self.call_results(e, pre)
+            self.calls.call_results(e, pre)
         else:
             self.expr(e, pre)
         return pre
@@ -750,7 +666,7 @@ class FunctionLowerer(CallLowering):
             if init is not None and (loc == "storage" or (loc == "memory" and
                                                            self.is_memory_ref(init))):
                 place, _ = self.place_of(init, pre)       # a pointer, not a copy
-                self.vars[d["id"]] = Var(ty, None, self.freeze(place, pre), self.depth)
+                self.vars[d["id"]] = Var(ty, None, self.mem.freeze(place, pre), self.depth)
                 if d["name"]:
                     self.by_name[d["name"]] = d["id"]
                 return pre
@@ -768,7 +684,7 @@ class FunctionLowerer(CallLowering):
         if init["nodeType"] == "TupleExpression":
             values = self.operands(init["components"], pre)
         else:
-            values = self.call_results(init, pre)
+            values = self.calls.call_results(init, pre)
         for d, (v, _) in zip(decls, values):
             if d is None:
                 continue
@@ -806,20 +722,20 @@ class FunctionLowerer(CallLowering):
                 values = self.operands(exprs, pre)
             elif e["nodeType"] == "FunctionCall" and len(self.current_returns) > 1:
                 exprs = []
-                values = self.call_results(e, pre)
+                values = self.calls.call_results(e, pre)
             else:
                 exprs = [e]
                 values = [self.expr(e, pre)]
             for x in exprs:
-                if self.frames and self.is_memory_ref(x):
+                if self.mem.frames and self.is_memory_ref(x):
                     place, _ = self.place_of(x, [])
-                    if self.frames[-1] < place.root < 0:
+                    if self.mem.frames[-1] < place.root < 0:
                         raise Unsupported(x, "a function returning a memory reference it was "
                                           "given (the caller would share it)")
             for rid, (v, _) in zip(self.current_returns, values):
                 place = self.vars[rid].place
                 assert place is not None
-                pre += self.write_place(place, v)
+                pre += self.mem.write(place, v)
         return pre + [Return()]
 
     def s_Break(self, s: Node) -> Stmts:

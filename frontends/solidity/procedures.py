@@ -214,7 +214,7 @@ class ContractLowering:
                      if a.kind == "precondition"]
         body: Stmt = Block(())
         if f.get("body") is not None:
-            body = fl.with_modifiers(f, lambda: fl.block(f["body"]))
+            body = fl.calls.with_modifiers(f, lambda: fl.block(f["body"]))
         value = fl.env_inputs.get(("msg", "value"))
         if value is not None and public and f.get("stateMutability") != "payable":
             prologue.insert(0, Assume(tm.eq(value, tm.int(0))))   # the EVM rejects value
@@ -291,7 +291,7 @@ class ContractLowering:
         for p, (val, _) in zip(ctor["parameters"]["parameters"], actuals):
             b = fl.declare(p["id"], p["name"], self.prog.type_of_decl(p), "local")
             pre += [assign_bundle(b, val)]
-        pre.append(fl.with_modifiers(ctor, lambda: fl.block(ctor["body"])))
+        pre.append(fl.calls.with_modifiers(ctor, lambda: fl.block(ctor["body"])))
         return pre
 
     def base_constructor_args(self, ctor: Node) -> dict[int, list[Node]]:
@@ -404,7 +404,7 @@ class ContractLowering:
         for arg in e.get("arguments", []):              # memory arrays are passed by reference
             if fl.is_memory_ref(arg):
                 place, _ = fl.place_of(arg, pre)
-                targets += list(fl.root_bundle(place.root).values())
+                targets += list(fl.mem.root_bundle(place.root).values())
         if targets:
             pre.append(Havoc(tuple(targets)))
         results = []

@@ -99,7 +99,7 @@ class SpecLowerer:
         if name in fl.by_name:
             var = fl.vars[fl.by_name[name]]
             if var.place is not None:
-                return fl.read_place(var.place, []), var.ty
+                return fl.mem.read(var.place), var.ty
             assert var.bundle is not None
             return var.bundle, var.ty
         hit = fl.cl.state_by_name.get(name)
