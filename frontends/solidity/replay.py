@@ -96,12 +96,12 @@ def _harness(target: Target, solc_path: str | None, probe: Probe | None = None) 
     return _HARNESSES[key]
 
 
-def replay(target: Target, check_kind: str, check_line: int, end_line: int,
+def replay(target: Target, check_kind: str, check_at: tuple[int, int],
            assertion: Term | None, entry: dict[Term, Any], solc_path: str | None = None,
            probe: Probe | None = None) -> Replay:
     """Run the counterexample whose entry values (program variable -> value) are `entry`."""
     info: dict[str, Any] = {"engine": "py-evm", "call": "", "reverted": None, "panic": None,
-                            "line": None, "confirmed": False}
+                            "line": None, "column": None, "confirmed": False}
     try:
         if check_kind not in NATIVE and check_kind not in FINAL_STATE and probe is None:
             raise Unreplayable(f"a {check_kind} failure happens inside the run, where the EVM "
@@ -136,6 +136,7 @@ def replay(target: Target, check_kind: str, check_line: int, end_line: int,
     info["reverted"] = out.reverted
     info["panic"] = f"0x{out.panic:02x}" if out.panic is not None else None
     info["line"] = out.location[1] if out.location else None
+    info["column"] = out.location[2] if out.location else None
     if probe is not None:
         args_ = out.error_args or ()
         if out.custom_error == ERROR and len(args_) == 2 and probe.accepts(args_[1]):
@@ -145,8 +146,8 @@ def replay(target: Target, check_kind: str, check_line: int, end_line: int,
         return Replay(False, info, "the EVM run, with the annotation compiled in, "
                       + _what_happened(out))
     if check_kind in NATIVE:
-        if out.panic in NATIVE[check_kind] and (
-                info["line"] is None or check_line <= info["line"] <= end_line):
+        # the failing instruction's source range (solc's source map) is the check's own
+        if out.panic in NATIVE[check_kind] and (info["line"], info["column"]) == check_at:
             info["confirmed"] = True
             return Replay(True, info)
         return Replay(False, info, "the EVM run " + _what_happened(out))
@@ -359,6 +360,6 @@ def confirm(proc: Any, vc: Any, validation: Any, options: Any) -> Replay:
         return Replay(False, {}, "not replayed on the EVM: the procedure has no EVM target")
     span = vc.check.span
     probe = target.probes.get(vc.check)
-    return replay(target, vc.check.kind, span.line, span.end_line, vc.assertion,
+    return replay(target, vc.check.kind, (span.line, span.column), vc.assertion,
                   validation.entry or {}, getattr(options, "solc", None),
                   probe.for_kind(vc.check.kind) if probe is not None else None)
