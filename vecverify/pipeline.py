@@ -16,7 +16,7 @@ from vecverify.drivers import SolverResult, SolverTask, run_tasks
 from vecverify.drivers import registry
 from vecverify.encoders import Script, encode
 from vecverify.errors import InputError, Span
-from vecverify.ir import Block, Choice, Loop, Procedure, ReturnScope, UnsupportedFunction
+from vecverify.ir import Loop, Procedure, UnsupportedFunction, substatements
 from vecverify.options import Options
 from vecverify.reports import Diagnostic, Report, Status
 from vecverify.terms import SeqSort, TermManager
@@ -278,28 +278,12 @@ RETRIES = 3
 
 
 def has_loop(stmt: Any) -> bool:
-    return any(isinstance(s, Loop) for s in walk_stmts(stmt))
-
-
-def walk_stmts(stmt: Any) -> list[Any]:
-    out, todo = [], [stmt]
-    while todo:
-        s = todo.pop()
-        out.append(s)
-        if isinstance(s, Block):
-            todo.extend(s.stmts)
-        elif isinstance(s, Choice):
-            todo.extend(s.branches)
-        elif isinstance(s, ReturnScope):
-            todo.append(s.body)
-        elif isinstance(s, Loop):
-            todo.extend((s.head, s.body, s.step))
-    return out
+    return any(isinstance(s, Loop) for s in substatements(stmt))
 
 
 def abstractions(proc: Procedure, unroll: int) -> str:
     """Where the procedure's VCs over-approximate: loops cut by their invariants."""
-    lines = sorted({s.span.line for s in walk_stmts(proc.body) if isinstance(s, Loop)})
+    lines = sorted({s.span.line for s in substatements(proc.body) if isinstance(s, Loop)})
     if not lines:
         return ""
     where = ", ".join(str(n) for n in lines)

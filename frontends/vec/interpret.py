@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -41,6 +39,7 @@ from vecverify.values import UValue
 
 from . import ast as A
 from .checker import parse_and_check, show
+from .parser import deep_call
 from .types import BoolT, IntT, MachineInt, Type, UninterpT, VecT
 
 DEFAULT_STEP_LIMIT = 1_000_000
@@ -48,8 +47,6 @@ DEFAULT_STEP_LIMIT = 1_000_000
 QUANTIFIER_LIMIT = 100_000
 UNBOUNDED = "quantifier over an unbounded range"
 
-_DEEP_RECURSION_LIMIT = 200_000
-_DEEP_STACK_BYTES = 512 * 1024 * 1024
 
 
 class Unspecified(Exception):
@@ -843,40 +840,13 @@ def _machine_of(ty: Type) -> Type:
 
 
 def _deep(attempt: Callable[[], Outcome], given: dict[str, Any]) -> Outcome:
-    """Run `attempt`; if the program recurses (or nests) deeper than Python's default stack
-    allows, run it again from scratch in a thread with a large stack (the run is
-    deterministic, so the second run is the same run, only deeper)."""
+    """Run `attempt`, on a large stack if the program recurses deeply (`parser.deep_call`;
+    the run is deterministic, so a second run is the same run, only deeper)."""
     try:
-        return attempt()
+        return deep_call(attempt)
     except RecursionError:
-        pass
-    result: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            result["outcome"] = attempt()
-        except BaseException as exc:  # re-raised in the calling thread
-            result["error"] = exc
-
-    old_limit = sys.getrecursionlimit()
-    old_stack = threading.stack_size()
-    try:
-        threading.stack_size(_DEEP_STACK_BYTES)
-        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
-        thread = threading.Thread(target=target, name="vec-interpret")
-        thread.start()
-        threading.stack_size(old_stack)
-        thread.join()
-    finally:
-        threading.stack_size(old_stack)
-        sys.setrecursionlimit(old_limit)
-    error = result.get("error")
-    if isinstance(error, RecursionError):
         return Outcome("step-limit", reason="did not finish: calls nested deeper than the "
                        "interpreter's stack allows", inputs=given)
-    if error is not None:
-        raise error
-    return result["outcome"]  # type: ignore[no-any-return]
 
 
 __all__ = ["run", "load_program", "Outcome", "Failure", "Unspecified", "NotExecutable",

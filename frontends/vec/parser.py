@@ -58,11 +58,10 @@ _DEEP_RECURSION_LIMIT = 200_000
 _DEEP_STACK_BYTES = 512 * 1024 * 1024
 
 
-def run_deep(work: Callable[[], _T], filename: str) -> _T:
-    """Run the recursive tree walk `work`; if the input is nested too deeply for Python's
-    default recursion limit (e.g. a sum of thousands of terms), run it again from scratch in
-    a thread with a large stack and a high recursion limit, so legal input is not rejected.
-    `work` must be restartable (it may run twice)."""
+def deep_call(work: Callable[[], _T]) -> _T:
+    """Run the recursive `work`; if it nests deeper than Python's default stack allows, run
+    it again from scratch in a thread with a large stack and a high recursion limit (`work`
+    must be restartable).  A RecursionError even then is raised to the caller."""
     try:
         return work()
     except RecursionError:
@@ -88,11 +87,19 @@ def run_deep(work: Callable[[], _T], filename: str) -> _T:
         threading.stack_size(old_stack)
         sys.setrecursionlimit(old_limit)
     error = outcome.get("error")
-    if isinstance(error, RecursionError):
-        raise InputError(Span.point(filename, 1, 1), "program is too deeply nested", "syntax")
     if error is not None:
-        raise error
+        raise error  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def run_deep(work: Callable[[], _T], filename: str) -> _T:
+    """`deep_call` for the tree walks of reading a file: legal deep input (e.g. a sum of
+    thousands of terms) is not rejected, and input too deep even then is an input error."""
+    try:
+        return deep_call(work)
+    except RecursionError:
+        raise InputError(Span.point(filename, 1, 1), "program is too deeply nested",
+                         "syntax") from None
 
 
 # ---- syntax errors -------------------------------------------------------------------
