@@ -323,10 +323,50 @@ def _solcjs_package(directory: str) -> tuple[str, str] | None:
     return (package, str(version)) if version else None
 
 
-def _step_solcjs(pragma: Pragma | None) -> _Step:
+PINNED_SOLCJS = "0.8.26"          # installed when the pragma allows it (tests are pinned to it)
+NPM_TIMEOUT_S = 300.0
+
+
+def install_solcjs(directory: str, pragma: Pragma | None) -> str | None:
+    """Install solcjs into the cache directory with npm (the machine has no compiler yet):
+    the pinned release when the pragma allows it, else the newest of the pragma's release
+    line.  Concurrent runs (test workers) wait for one another on a lock file.  Returns why
+    it failed, or None."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return "npm is not on PATH"
+    spec = PINNED_SOLCJS if pragma is None or pragma.satisfied_by(PINNED_SOLCJS) is not False \
+        else npm_install_hint(pragma).rsplit("@", 1)[1]
+    os.makedirs(directory, exist_ok=True)
+    import fcntl
+    with open(os.path.join(directory, ".install.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _solcjs_package(directory) is not None:
+            return None                      # another process installed it meanwhile
+        try:
+            proc = subprocess.run([npm, "install", "--prefix", directory, "--no-audit",
+                                   "--no-fund", "--loglevel=error", f"solc@{spec}"],
+                                  capture_output=True, text=True, timeout=NPM_TIMEOUT_S,
+                                  stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.SubprocessError) as exc:
+            return f"`npm install solc@{spec}` failed: {exc}"
+        if proc.returncode != 0:
+            tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            return f"`npm install solc@{spec}` failed: {tail}"
+    return None
+
+
+def _step_solcjs(pragma: Pragma | None, install: bool = False) -> _Step:
     name = "solcjs"
     directory = solcjs_dir()
     package = _solcjs_package(directory)
+    if package is None and install and os.environ.get("VECVERIFY_NO_INSTALL") is None:
+        failed = install_solcjs(directory, pragma)
+        package = _solcjs_package(directory)
+        if package is None:
+            return _Step(name, note=f"not installed in {_tilde(directory)}, and installing it "
+                                    f"failed: {failed} (install it with "
+                                    f"`{npm_install_hint(pragma)}`)")
     if package is None:
         return _Step(name, note=f"not installed in {_tilde(directory)} "
                                 f"(install it with `{npm_install_hint(pragma)}`)")
@@ -349,7 +389,7 @@ def _steps(pragma: Pragma | None, solc_path: str | None) -> Iterator[_Step]:
     yield _step_explicit(f"${SOLC_ENV}", "env", os.environ.get(SOLC_ENV) or None)
     yield _step_solc_select(pragma)
     yield _step_path(pragma)
-    yield _step_solcjs(pragma)
+    yield _step_solcjs(pragma, install=True)
 
 
 def _choose(steps: Iterable[_Step], pragma: Pragma | None, where: Span) -> Compiler:
@@ -723,5 +763,6 @@ def compile_files(paths: list[str], *, solc_path: str | None = None,
 
 __all__ = ["Compiler", "CompileResult", "CompilerError", "Pragma", "Project", "VersionRange",
            "compile_files", "discovery_report", "ensure_solcjs_driver", "find_compiler",
+           "install_solcjs",
            "npm_install_hint", "parse_range", "parse_version", "read_pragma", "resolve_project",
            "resolve_unit", "unit_name"]
