@@ -13,7 +13,7 @@ from vecverify.ir import Assert, Assume, Block, Havoc, ReturnScope, Stmt
 from vecverify.obligations import AssertCheck, EnumConversion, PopEmpty
 
 from .model import Node, walk
-from .places import Place, Var
+from .places import Place
 from .types import (ADDRESS, UINT256, ArrayType, Bundle, EnumType, IntType, SolType, StructType,
                     Unsupported, assign_bundle, leaf_sorts)
 
@@ -150,6 +150,7 @@ class CallLowering:
         if ghost is not None:
             total = tm.sub(ghost, self.fl.b.index(cur, ty, tm.sub(n, tm.int(1)))[()])
         pre += self.fl.mem.write(place, self.fl.b.pop(cur), total)
+        self.fl.mem.shrink(place.root)
         return []
 
     @staticmethod
@@ -214,7 +215,7 @@ class CallLowering:
             for p, actual in zip(fn["parameters"]["parameters"], actuals):
                 pty = self.fl.prog.type_of_decl(p)
                 if isinstance(actual, Place):
-                    self.fl.vars[p["id"]] = Var(pty, None, actual, self.fl.depth)
+                    self.fl.vars[p["id"]] = self.fl.mem.pointer(pty, actual, self.fl.depth)
                     self.fl.by_name[p["name"]] = p["id"]
                 else:
                     b = self.fl.declare(p["id"], p["name"], pty, "local")

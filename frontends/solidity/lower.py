@@ -29,7 +29,7 @@ from vecverify.terms import Term, TermManager, free_vars
 
 from .calls import CallLowering
 from .constants import constant_value, is_constant
-from .model import Contract, Node
+from .model import Contract, Node, walk
 from .places import Memory, Place, Var
 from .probes import Probe, loop_probe
 from .types import (ADDRESS, BOOL_T, INT_CONST, UINT256, ArrayType, Bundle,
@@ -137,6 +137,7 @@ class FunctionLowerer:
             decl_id = e["referencedDeclaration"]
             var = self.lookup(decl_id, e)
             if var.place is not None:
+                self.mem.check_alive(var, e)
                 return Place(var.place.root, list(var.place.steps)), var.ty
             return Place(decl_id), var.ty
         if kind == "IndexAccess":
@@ -355,6 +356,8 @@ class FunctionLowerer:
             place, ty = self.place_of(e["subExpression"], pre)
             whole = tm.int(0) if not place.steps else None
             pre += self.mem.write(place, self.b.default(ty), whole)
+            if not is_value_type(ty):
+                self.mem.shrink(place.root)
             return {}, ty
         if op in ("++", "--"):
             place, ty = self.place_of(e["subExpression"], pre)
@@ -493,6 +496,8 @@ class FunctionLowerer:
         if op == "=":
             self.check_memory_store(place, e["rightHandSide"], e)
             new = rhs_val
+            if not is_value_type(ty):
+                self.mem.shrink(place.root)
         else:
             cur = self.mem.read(place)[()]
             assert isinstance(ty, IntType)
@@ -558,10 +563,11 @@ class FunctionLowerer:
                                   "a reference points into")
 
     def tuple_assign(self, e: Node, pre: Stmts) -> tuple[Bundle, SolType]:
-        """`(a, b) = (x, y)`: all components on the right are evaluated first, left to right;
-        then the targets are assigned from the last to the first, as solc does.  A storage
-        or memory object on the right is a reference, read when its target is assigned, so
-        `(s1, s2) = (s2, s1)` on storage structs leaves both equal (as on the EVM)."""
+        """`(a, b) = (x, y)` as solc does it: the components on the right first, left to right;
+        then the targets' places, left to right (their bounds checks, their indices fixed);
+        then the stores, from the last target to the first.  A storage or memory object on
+        the right is a reference, read when its target is stored, so `(s1, s2) = (s2, s1)`
+        on storage structs leaves both equal (as on the EVM)."""
         lhs = e["leftHandSide"]["components"]
         rhs = e["rightHandSide"]
         sources: list[Any] = []
@@ -580,14 +586,22 @@ class FunctionLowerer:
                     sources.append((snap, ty))
         else:
             sources = list(self.calls.call_results(rhs, pre))
-        for target, src in reversed(list(zip(lhs, sources))):
+        places: list[Place | None] = []
+        for target, src in zip(lhs, sources):
             if target is None or src is None:
+                places.append(None)
                 continue
             if self.is_pointer_var(target):
                 raise Unsupported(e, "re-pointing references in a tuple assignment")
-            value = self.mem.read(src[0]) if isinstance(src[0], Place) else src[0]
             place, _ = self.place_of(target, pre)
+            places.append(self.mem.freeze(place, pre))
+        for place, src in reversed(list(zip(places, sources))):
+            if place is None:
+                continue
+            value = self.mem.read(src[0]) if isinstance(src[0], Place) else src[0]
             pre += self.mem.write(place, value)
+            if not is_value_type(src[1]):
+                self.mem.shrink(place.root)
         return {}, BOOL_T
 
     @staticmethod
@@ -666,7 +680,8 @@ class FunctionLowerer:
             if init is not None and (loc == "storage" or (loc == "memory" and
                                                            self.is_memory_ref(init))):
                 place, _ = self.place_of(init, pre)       # a pointer, not a copy
-                self.vars[d["id"]] = Var(ty, None, self.mem.freeze(place, pre), self.depth)
+                self.vars[d["id"]] = self.mem.pointer(ty, self.mem.freeze(place, pre),
+                                                      self.depth)
                 if d["name"]:
                     self.by_name[d["name"]] = d["id"]
                 return pre
@@ -760,6 +775,8 @@ class FunctionLowerer:
             if probe is not None:
                 self.probes[inv.entry] = self.probes[inv.preserved] = probe
         head: Stmts = []
+        if may_shrink(s):                   # a later iteration runs after this one's pops
+            self.mem.shrink_all()
         with self.branch():
             c = self.value(cond, head) if cond is not None else self.tm.true
             block = Block(tuple(self.stmt(body)))
@@ -784,3 +801,27 @@ class FunctionLowerer:
             c = self.value(s["condition"], step)
         step.append(Choice((Block((Assume(self.tm.not_(c)), Break())), Assume(c))))
         return self.loop(s, None, s["body"], step)
+
+
+def may_shrink(node: Node) -> bool:
+    """Whether running `node` may shrink a storage array: a `pop`, a `delete`, an assignment
+    of a whole array or struct, or a call (its callee may do any of these)."""
+    for n in walk(node):
+        kind = n.get("nodeType")
+        if kind == "UnaryOperation" and n.get("operator") == "delete":
+            return True
+        if kind == "Assignment" and not n["leftHandSide"].get("typeDescriptions", {}).get(
+                "typeString", "").startswith(("uint", "int", "bool", "address", "enum")):
+            return True
+        if kind == "FunctionCall" and n.get("kind") == "functionCall":
+            callee = n.get("expression", {})
+            if callee.get("nodeType") == "MemberAccess" and callee.get("memberName") == "pop":
+                return True
+            if callee.get("nodeType") == "Identifier" or (
+                    callee.get("nodeType") == "MemberAccess" and callee.get("memberName") not in (
+                        "push", "length")):
+                ref = callee.get("referencedDeclaration")
+                if ref is not None and ref >= 0 and callee.get("name") not in (
+                        "require", "assert", "revert"):
+                    return True
+    return False

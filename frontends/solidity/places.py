@@ -35,12 +35,14 @@ class Var:
     leaves), or, for a storage pointer or a memory reference, the place it points to.
     `bundle` is the variable's own root, None for a pointer.  `depth` is the branch depth of
     the declaration: a pointer declared outside a branch or loop cannot be re-pointed inside it,
-    because which place it points to would then depend on the path."""
+    because which place it points to would then depend on the path.  `epoch` is how often
+    the pointer's root had shrunk when it was made (see `Memory.shrink`)."""
 
     ty: SolType
     bundle: Bundle | None = None
     place: Place | None = None
     depth: int = 0
+    epoch: int = 0
 
 
 class Memory:
@@ -63,6 +65,7 @@ class Memory:
         self.roots: dict[int, Bundle] = {}      # local locations (negative keys) -> leaves
         self.frames: list[int] = []             # inlined calls: their first location key
         self._next_root = -1
+        self.shrinks: dict[int, int] = {}       # state root -> times it may have shrunk
 
     def new_root(self, bundle: Bundle) -> int:
         """A new local location holding `bundle`; keys count down from -1."""
@@ -105,7 +108,31 @@ class Memory:
         old = self.vars.get(decl_id)
         if old is not None and old.depth != depth:
             raise Unsupported(node, "re-pointing a reference inside a branch or loop")
-        self.vars[decl_id] = Var(ty, None, place, depth if old is None else old.depth)
+        self.vars[decl_id] = self.pointer(ty, place, depth if old is None else old.depth)
+
+    def pointer(self, ty: SolType, place: Place, depth: int) -> Var:
+        return Var(ty, None, place, depth, self.shrinks.get(place.root, 0))
+
+    # A storage pointer into an array element outlives the element: after a `pop` (or a
+    # `delete`, or a whole-array assignment) the EVM still reads and writes the removed slot,
+    # and a later `push()` finds what was written there, while a sequence has no such slot.
+    # So a pointer into an array may not be used once its root may have shrunk.
+    def shrink(self, root: int) -> None:
+        if root >= 0:
+            self.shrinks[root] = self.shrinks.get(root, 0) + 1
+
+    def shrink_all(self) -> None:
+        for root in self.state_vars:
+            self.shrink(root)
+
+    def check_alive(self, var: Var, node: Any) -> None:
+        place = var.place
+        if var.bundle is None and place is not None and place.root >= 0 and \
+                any(step[0] == "index" for step in place.steps) and \
+                self.shrinks.get(place.root, 0) != var.epoch:
+            raise Unsupported(node, "a storage pointer into an array element, used after the "
+                              "array may have shrunk (pop, delete): the EVM keeps using the "
+                              "removed slot")
 
     def read(self, place: Place) -> Bundle:
         cur = self.root_bundle(place.root)

@@ -401,6 +401,8 @@ class ContractLowering:
             pre.append(Assign(snap_sum, ghost))
             old[ghost] = snap_sum
         targets = self.havoc_targets(fn, anns)
+        if targets:
+            fl.mem.shrink_all()                 # the callee may have popped any array
         for arg in e.get("arguments", []):              # memory arrays are passed by reference
             if fl.is_memory_ref(arg):
                 place, _ = fl.place_of(arg, pre)
