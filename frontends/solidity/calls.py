@@ -211,6 +211,9 @@ class CallLowering:
         self.fl.current_function_node = fn
         frame = self.fl.mem.next_root_key()
         self.fl.mem.frames.append(frame)
+        # `unchecked` is lexical: a callee's arithmetic is checked even when it is called
+        # from an unchecked block
+        saved_unchecked, self.fl.unchecked = self.fl.unchecked, 0
         try:
             for p, actual in zip(fn["parameters"]["parameters"], actuals):
                 pty = self.fl.prog.type_of_decl(p)
@@ -241,6 +244,7 @@ class CallLowering:
             self.fl.inline_stack.pop()
             self.fl.mem.frames.pop()
             self.fl.by_name, self.fl.current_function_node = saved_names, saved_fn
+            self.fl.unchecked = saved_unchecked
 
     def with_modifiers(self, fn: Node, body: Callable[[], Stmt]) -> Stmt:
         """The function body wrapped in its modifiers (inlined; `_` is the body)."""

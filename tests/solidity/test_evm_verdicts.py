@@ -29,7 +29,7 @@ def report():  # type: ignore[no-untyped-def]
 
 def test_verdicts_match_the_expectations_and_every_violation_replays(report) -> None:  # type: ignore[no-untyped-def]
     violated = [d for d in report.diagnostics if d.status is Status.VIOLATED]
-    assert len(violated) == 7
+    assert len(violated) == 10
     for d in violated:
         replay = d.counterexample["replay"]
         assert replay["confirmed"] and replay["engine"] == "py-evm" and replay["reverted"], d

@@ -36,4 +36,8 @@ contract R {
     /// @notice modifies v if flag
     /// @notice modifies flag
     function modIf() public { if (flag) { v = v + 0; v = 1; flag = false; } }
+    function hNeg(int8 q) internal pure returns (int8) { return -q; }  // expect: violated(overflow)
+    function lexicalUnchecked(int8 q) public pure returns (int8) { unchecked { return hNeg(q) * 1; } }
+    function tupleTargets() public { delete x; (x[2], x[2]) = (0, 6); }  // expect: violated(index-out-of-bounds)
+    function dangling() public { delete arr; arr.push(S(1)); S storage p = arr[arr.length - 1]; arr.pop(); p.x = 2; arr.push(); assert(arr[arr.length - 1].x == 0); }  // expect: unsupported(unsupported)
 }
