@@ -20,7 +20,9 @@ Matching a failure to a check: the check kinds of the panic code; then the first
 that has candidates: the failure's whole source span, its start (line and column), its line.
 If every candidate is proved, the finding is unsound.  A failure without any candidate check
 is unsound when no check of its kind in that function is unproved (the verifier missed the
-check altogether); otherwise it is recorded as `unmatched` for review (the EVM's source map
+check altogether), or when it happened in inlined code (a helper or a modifier: generated
+helpers have no specification, so the verifier inlines them) at a line where the function has
+no check of its kind; otherwise it is recorded as `unmatched` for review (the EVM's source map
 and the verifier's span disagree), as is a panic the verifier has no check kind for.
 
 Every `violated` check must carry a counterexample whose `replay` (the verifier's own EVM
@@ -219,9 +221,11 @@ def _check_json(d: Any) -> dict[str, Any]:
             "end_column": d.end_column, "status": d.status.value, "message": d.message}
 
 
-def judge_failure(failure: Failure, diags: list[Any]) -> tuple[str, list[Any], str]:
+def judge_failure(failure: Failure, diags: list[Any], own: tuple[int, int] | None = None
+                  ) -> tuple[str, list[Any], str]:
     """("ok" | "unsound" | "unmatched", candidate checks, reason) for one EVM failure against
-    the verifier's checks of its function."""
+    the verifier's checks of its function; `own` is the function's first and last line (a
+    failure outside them is in inlined code: a helper or a modifier)."""
     if not set(failure.kind) & CHECKED_KINDS:
         return "unmatched", [], f"the verifier has no check for {'/'.join(failure.kind)}"
     same_kind = [d for d in diags if d.kind in failure.kind]
@@ -243,6 +247,10 @@ def judge_failure(failure: Failure, diags: list[Any]) -> tuple[str, list[Any], s
     if not any(d.status.value != "proved" for d in same_kind):
         where = "anywhere in the function" if same_kind else "at all"
         return "unsound", same_kind, f"no unproved {'/'.join(failure.kind)} check {where}"
+    if own is not None and failure.line is not None and \
+            not own[0] <= failure.line <= own[1]:
+        return "unsound", same_kind, f"no {'/'.join(failure.kind)} check at the failure's " \
+            "line, which is in code inlined from outside the function"
     return "unmatched", same_kind, "no check of this kind at the failure's line"
 
 
@@ -310,6 +318,7 @@ class Session:
         self.report = report
         self.harness: Any = None
         self.by_fn: dict[str, list[Any]] = {}
+        self._ranges: dict[str, tuple[int, int]] | None = None
         os.makedirs(os.path.join(workdir, "evm"), exist_ok=True)
         self.vpath = os.path.join(workdir, f"{contract.name}.sol")
         self.epath = os.path.join(workdir, "evm", f"{contract.name}.sol")
@@ -384,7 +393,10 @@ class Session:
                             run["sender"], out.describe())
 
     def judge(self, failure: Failure) -> tuple[str, list[Any], str]:
-        return judge_failure(failure, self.diags(failure.function))
+        if self._ranges is None:
+            self._ranges = self.contract.line_ranges()
+        return judge_failure(failure, self.diags(failure.function),
+                             self._ranges.get(failure.function))
 
 
 def run_contract(contract: Contract, workdir: str, executions: int = 10,

@@ -140,8 +140,10 @@ def test_a_proved_check_that_fails_on_the_evm_is_reported_unsound(tmp_path: Path
     assert judge_failure(failure, proved)[0] == "unsound"
     assert judge_failure(failure, [_Diag("index-out-of-bounds", write, 9, "violated")])[0] == "ok"
     assert judge_failure(failure, [])[0] == "unsound"          # no check at all
-    assert judge_failure(failure, [_Diag("index-out-of-bounds", write - 1, 9, "violated")]
-                         )[0] == "unmatched"
+    elsewhere = [_Diag("index-out-of-bounds", write - 1, 9, "violated")]
+    assert judge_failure(failure, elsewhere)[0] == "unmatched"
+    assert judge_failure(failure, elsewhere, (write - 2, write + 5))[0] == "unmatched"
+    assert judge_failure(failure, elsewhere, (write + 1, write + 5))[0] == "unsound"
     key, failure = s.call("f0", {**run, "args": [0]})
     assert key == "invariant:loop-invariant-preserved" and failure.line == inv
     assert judge_failure(failure, [_Diag("loop-invariant-preserved", inv, 25, "proved")]
