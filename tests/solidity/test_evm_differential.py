@@ -171,9 +171,6 @@ def test_the_real_verifier_on_the_tiny_contract(tmp_path: Path) -> None:
 # (every function `su = 0;`), while every seed gives a full random one.
 
 
-DIFFERENTIAL_RESULTS: list[dict] = []
-
-
 @settings(derandomize=True, max_examples=2, deadline=None, database=None,
           phases=[Phase.generate], suppress_health_check=list(HealthCheck))
 @given(seeded_contracts(n_functions=12, n_helpers=1, max_stmts=4))
@@ -181,7 +178,6 @@ def test_verdicts_agree_with_the_evm(tmp_path_factory: pytest.TempPathFactory,
                                      c: Contract) -> None:
     workdir = tmp_path_factory.mktemp("diff")
     result = run_contract(c, str(workdir), executions=4, timeout_s=1.5)
-    DIFFERENTIAL_RESULTS.append(result.summary())
     assert not result.error, f"{result.error_kind}: {result.error}\n{c.render()}"
     assert sum(f.executions for f in result.functions) > 0
     assert not result.unsound, "\n\n".join(
