@@ -213,6 +213,17 @@ class _Generator:
         if head is None:
             return None
         head = self.flush(head)
+        again, breaks = self.iteration(s, head)
+        if again is not None:
+            for inv in s.invariants:
+                self.walk_Assert(Assert(inv.cond, inv.preserved, keep=False), again)
+        exit_st = head.copy()
+        exit_st.conj.append(self.tm.not_(self.sub(exit_st, s.cond)))
+        return self.join([exit_st, *breaks])
+
+    def iteration(self, s: Loop, head: _State) -> tuple[_State | None, list[_State]]:
+        """One pass from the loop head with the condition true: the state that arrives at the
+        head again (after the body, `continue`s and the step), and the `break` states."""
         frame = _LoopFrame()
         self.loops.append(frame)
         body_st = head.copy()
@@ -220,12 +231,7 @@ class _Generator:
         end = self.walk(s.body, body_st)
         again = self.walk(s.step, self.join([end, *frame.continues]))
         self.loops.pop()
-        if again is not None:
-            for inv in s.invariants:
-                self.walk_Assert(Assert(inv.cond, inv.preserved, keep=False), again)
-        exit_st = head.copy()
-        exit_st.conj.append(self.tm.not_(self.sub(exit_st, s.cond)))
-        return self.join([exit_st, *frame.breaks])
+        return again, frame.breaks
 
     def unrolled(self, s: Loop, st: _State, bound: int) -> _State | None:
         """The loop run at most `bound` times, nothing havocked: every path is an execution
@@ -248,14 +254,8 @@ class _Generator:
             exits.append(exit_st)
             if k == bound:
                 break
-            frame = _LoopFrame()
-            self.loops.append(frame)
-            body_st = head.copy()
-            body_st.conj.append(self.sub(body_st, s.cond))
-            end = self.walk(s.body, body_st)
-            cur = self.walk(s.step, self.join([end, *frame.continues]))
-            self.loops.pop()
-            exits.extend(frame.breaks)
+            cur, breaks = self.iteration(s, head)
+            exits.extend(breaks)
         return self.join(exits)
 
     # -- results -------------------------------------------------------------------------
