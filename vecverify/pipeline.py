@@ -190,6 +190,14 @@ class Confirmer:
         self.factory = factory
         self.time_s = 0.0
         self.runs = 0
+        self._unrolled: dict[int, list[VC]] = {}    # id(procedure) -> its unrolled VCs
+
+    def unrolled(self, proc: Procedure) -> list[VC]:
+        """The procedure's VCs with loops unrolled, generated once for all its checks."""
+        if id(proc) not in self._unrolled:
+            self._unrolled[id(proc)] = generate(self.compiled.tm, proc,
+                                                unroll=self.options.unroll)
+        return self._unrolled[id(proc)]
 
     def procedure(self, vc: VC) -> Procedure | None:
         return next((p for p in self.compiled.procedures if p.name == vc.procedure
@@ -225,9 +233,7 @@ class Confirmer:
         unspecified), then models with every loop executed at most `unroll` times."""
         candidates: list[tuple[VC, Any]] = [(vc, validation)]
         if self.options.unroll > 0 and has_loop(proc.body):
-            candidates += [(u, None) for u in generate(self.compiled.tm, proc,
-                                                       unroll=self.options.unroll)
-                           if u.check == vc.check]
+            candidates += [(u, None) for u in self.unrolled(proc) if u.check == vc.check]
         for cand, last in candidates:
             for _ in range(RETRIES if cand is vc else 1):
                 if last is not None:
