@@ -224,16 +224,14 @@ def _structure(ty: SolType, leaves: dict[tuple[str, ...], Any]) -> Any:
             raise UnusableModel(f"an array of {n} elements is too long to install")
         return [_structure(ty.base, {p: s[k] for p, s in leaves.items()}) for k in range(n)]
     if isinstance(ty, MappingType):
-        keys: list[Any] = []
         for m in leaves.values():
             if not isinstance(m, ArrayValue):
                 raise UnusableModel(f"unexpected mapping value {m!r}")
             if not _is_zero(m.default):
                 raise UnusableModel("the model gives a mapping a nonzero value at every key, "
                                    "which no storage can hold")
-            keys += [k for k, _ in m.entries if k not in keys]
         return {k: _structure(ty.value, {p: _lookup(m, k) for p, m in leaves.items()})
-                for k in keys}
+                for k in _keys(leaves.values())}
     raise UnusableModel(f"values of type {ty}")
 
 
@@ -302,15 +300,19 @@ def _is_key(ty: MappingType, n: Any) -> bool:
     return isinstance(key, IntType) and not isinstance(n, bool) and key.min <= n <= key.max
 
 
-def _mapping_keys(ty: SolType, bundle: Bundle, entry: dict[Term, Any]) -> Any:
-    if not isinstance(ty, MappingType):
-        return None
+def _keys(maps: Any) -> list[Any]:
+    """The keys the model names in any of these arrays (one per leaf of a mapping), in order."""
     keys: list[Any] = []
-    for term in bundle.values():
-        m = entry.get(term)
+    for m in maps:
         if isinstance(m, ArrayValue):
             keys += [k for k, _ in m.entries if k not in keys]
     return keys
+
+
+def _mapping_keys(ty: SolType, bundle: Bundle, entry: dict[Term, Any]) -> Any:
+    if not isinstance(ty, MappingType):
+        return None
+    return _keys(entry.get(term) for term in bundle.values())
 
 
 def _flatten(ty: SolType, v: Any) -> dict[tuple[str, ...], Any]:
