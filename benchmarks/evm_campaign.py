@@ -235,13 +235,18 @@ class Campaign:
             "errors": self.errors[:20],
         }
 
-    def close(self) -> dict[str, Any]:
-        self.csv_fh.close()
+    def write_summary(self) -> dict[str, Any]:
+        """The summary so far (written after every contract, so a long campaign that is
+        stopped from outside still leaves its figures)."""
         s = self.summary()
         with open(re.sub(r"\.csv$", "", self.args.out) + ".summary.json", "w",
                   encoding="utf-8") as fh:
             json.dump(s, fh, indent=1, default=str)
         return s
+
+    def close(self) -> dict[str, Any]:
+        self.csv_fh.close()
+        return self.write_summary()
 
 
 def print_summary(s: dict[str, Any]) -> None:
@@ -320,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
                     except Exception:
                         out = {"seed": "?", "functions": 0, "crash": traceback.format_exc()}
                     campaign.record(out)
+                    campaign.write_summary()
                     print(campaign.progress(done, len(tasks)), flush=True)
     except KeyboardInterrupt:
         print("interrupted: summary of the contracts done so far", flush=True)

@@ -230,7 +230,9 @@ class Confirmer:
                ) -> dict[str, Any] | None:
         """A counterexample that runs: other models of the same VC (each new one must differ
         from the last on the inputs; a model may lean on a value the language leaves
-        unspecified), then models with every loop executed at most `unroll` times."""
+        unspecified), then models with every loop executed at most `unroll` times.  The
+        search of one check gets `SEARCH_BUDGET` times the check's time limit in all."""
+        deadline = time.monotonic() + SEARCH_BUDGET * self.options.timeout_s
         candidates: list[tuple[VC, Any]] = [(vc, validation)]
         if self.options.unroll > 0 and has_loop(proc.body):
             candidates += [(u, None) for u in self.unrolled(proc) if u.check == vc.check]
@@ -241,7 +243,10 @@ class Confirmer:
                     if block is None:
                         break
                     cand = replace(cand, formula=self.compiled.tm.and_(cand.formula, block))
-                last = self.model(cand)
+                left = deadline - time.monotonic()
+                if left < MIN_SOLVE_S:
+                    return None
+                last = self.model(cand, min(left, self.options.timeout_s))
                 if last is None:
                     break
                 self.runs += 1
@@ -250,11 +255,11 @@ class Confirmer:
                     return {**last.counterexample, "replay": again.info}
         return None
 
-    def model(self, vc: VC) -> Any:
+    def model(self, vc: VC, timeout_s: float) -> Any:
         """A validated model of `vc`, or None."""
         tm = self.compiled.tm
         script = encode(tm, vc)
-        task = SolverTask(script.text(), script.probe_texts(), self.options.timeout_s,
+        task = SolverTask(script.text(), script.probe_texts(), timeout_s,
                           script.quantified, script.boxed_text())
         [result] = run_tasks([task], self.factory, 1, self.options.solver)
         if result.status != "sat":
@@ -281,6 +286,8 @@ class Confirmer:
 
 
 RETRIES = 3
+SEARCH_BUDGET = 2.0     # the counterexample search's time, in multiples of --timeout
+MIN_SOLVE_S = 0.1
 
 
 def has_loop(stmt: Any) -> bool:

@@ -13,7 +13,10 @@ Attempts differ in encoding and options, and in which answers they are trusted f
   unsat of these configurations is not used).
 Each attempt gets a share of the budget that remains when it starts, so a quick `unknown`
 leaves time to the next one.  Violations are usually found in milliseconds, so the cheap
-model-finding attempts run first on quantified VCs.
+model-finding attempts run first on quantified VCs, the one that finds most models with the
+largest share: on 155 quantified VCs of generated contracts (benchmarks/evm_campaign.py),
+`base` decided every unsat one (p90 0.04 s) and `mbqi-arrays-models` found every model
+(p90 0.15 s); `mbqi-ext-models` found none of them (it is kept for the .vec examples).
 """
 from __future__ import annotations
 
@@ -45,9 +48,9 @@ QUANTIFIER_FREE_PLAN: tuple[Attempt, ...] = (
     Attempt("plain", {"seq-array": "lazy"}, SAT, 1.0, "ext-models"),
 )
 QUANTIFIED_PLAN: tuple[Attempt, ...] = (
-    Attempt("plain", {}, SAT_UNSAT, 0.05, "base"),
+    Attempt("plain", {}, SAT_UNSAT, 0.1, "base"),
+    Attempt("plain", {"mbqi": "true", "arrays-exp": "true"}, SAT, 0.25, "mbqi-arrays-models"),
     Attempt("plain", {"mbqi": "true", "seq-array": "lazy"}, SAT, 0.05, "mbqi-ext-models"),
-    Attempt("plain", {"mbqi": "true", "arrays-exp": "true"}, SAT, 0.05, "mbqi-arrays-models"),
     Attempt("boxed", {"seq-array": "lazy", "full-saturate-quant": "true"}, UNSAT, 0.4,
             "boxed-ext-saturate"),
     Attempt("boxed", {"full-saturate-quant": "true"}, UNSAT, 0.5, "boxed-base-saturate"),
