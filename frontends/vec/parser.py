@@ -6,11 +6,11 @@ one-line message, so callers never see a lark exception.
 """
 from __future__ import annotations
 
-import sys
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, TypeVar
+
+_T = TypeVar("_T")
 
 from lark import Lark, Token, Tree
 from lark.exceptions import (
@@ -21,7 +21,9 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
+from vecverify import limits
 from vecverify.errors import InputError, Span
+from vecverify.limits import deep_call  # noqa: F401  (re-exported for interpret.py)
 
 from . import ast as A
 from .types import Type, UninterpT, VecT, builtin_type_named
@@ -53,53 +55,9 @@ def parse(text: str, filename: str) -> A.Program:
     return run_deep(lambda: _Builder(filename).program(tree), filename)
 
 
-_T = TypeVar("_T")
-_DEEP_RECURSION_LIMIT = 200_000
-_DEEP_STACK_BYTES = 512 * 1024 * 1024
-
-
-def deep_call(work: Callable[[], _T]) -> _T:
-    """Run the recursive `work`; if it nests deeper than Python's default stack allows, run
-    it again from scratch in a thread with a large stack and a high recursion limit (`work`
-    must be restartable).  A RecursionError even then is raised to the caller."""
-    try:
-        return work()
-    except RecursionError:
-        pass
-    outcome: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # re-raised in the calling thread
-            outcome["error"] = exc
-
-    old_limit = sys.getrecursionlimit()
-    old_stack = threading.stack_size()
-    try:
-        threading.stack_size(_DEEP_STACK_BYTES)
-        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
-        thread = threading.Thread(target=target, name="vec-deep-walk")
-        thread.start()
-        threading.stack_size(old_stack)
-        thread.join()
-    finally:
-        threading.stack_size(old_stack)
-        sys.setrecursionlimit(old_limit)
-    error = outcome.get("error")
-    if error is not None:
-        raise error  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
-
-
 def run_deep(work: Callable[[], _T], filename: str) -> _T:
-    """`deep_call` for the tree walks of reading a file: legal deep input (e.g. a sum of
-    thousands of terms) is not rejected, and input too deep even then is an input error."""
-    try:
-        return deep_call(work)
-    except RecursionError:
-        raise InputError(Span.point(filename, 1, 1), "program is too deeply nested",
-                         "syntax") from None
+    """`limits.run_deep` for the tree walks of reading a `.vec` file."""
+    return limits.run_deep(work, Span.point(filename, 1, 1), "program")
 
 
 # ---- syntax errors -------------------------------------------------------------------

@@ -531,6 +531,7 @@ def test_very_deep_expressions_are_accepted() -> None:
     assert assign.value.ty == U8
     nested = "fn f() -> (r: int) { r := " + "(" * 3000 + "1" + ")" * 3000 + "; }"
     body_of(nested)
-    assert sys.getrecursionlimit() == limit  # restored
+    # raised once for deep input (never lowered under another thread's feet)
+    assert sys.getrecursionlimit() >= limit
     assert_error("fn f() -> (r: u8) { r := " + " + ".join(["1"] * 3000) + " + 300; }", 1, 12026,
                  "literal 300 does not fit in u8")
