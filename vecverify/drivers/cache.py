@@ -10,7 +10,9 @@ counterexample validation, like a fresh one.
 
 Store: one SQLite file (`results.sqlite` in the cache directory, or `$VECVERIFY_RESULT_CACHE`;
 `off` disables it), safe for the CLI and the language server at once.  A store that cannot be
-read or written is an empty cache, never an error.
+read or written is an empty cache, never an error.  Each row carries a SHA-256 checksum of its
+payload: a row that fails it or does not decode (a disk fault, a bit flip, a row of an older
+format) is a miss and is dropped.
 """
 from __future__ import annotations
 
@@ -67,13 +69,20 @@ class ResultCache:
         if self.path is not None and keys:
             try:
                 with self._connect() as con:
+                    bad = []
                     for k in dict.fromkeys(keys):
                         row = con.execute("SELECT result FROM results WHERE key = ?",
                                           (k,)).fetchone()
-                        if row is not None:
-                            found[k] = pickle.loads(row[0])
-            except (sqlite3.Error, OSError, pickle.UnpicklingError, EOFError,
-                    AttributeError, ImportError):
+                        if row is None:
+                            continue
+                        result = decode(row[0])
+                        if result is None:
+                            bad.append((k,))
+                        else:
+                            found[k] = result
+                    if bad:
+                        con.executemany("DELETE FROM results WHERE key = ?", bad)
+            except (sqlite3.Error, OSError):
                 found = {}
         self.hits += sum(k in found for k in keys)
         self.misses += sum(k not in found for k in keys)
@@ -81,7 +90,7 @@ class ResultCache:
                 for k, r in found.items()}
 
     def put_many(self, items: list[tuple[str, SolverResult]]) -> None:
-        rows = [(k, pickle.dumps(r), time.time()) for k, r in items
+        rows = [(k, encode(r), time.time()) for k, r in items
                 if r.status in ("sat", "unsat")]
         if self.path is None or not rows:
             return
@@ -103,3 +112,26 @@ class ResultCache:
         except sqlite3.Error:
             os.remove(self.path)
             return 0
+
+
+_DIGEST = 32     # bytes of SHA-256
+
+
+def encode(result: SolverResult) -> bytes:
+    """A row's payload: the checksum, then the pickled result."""
+    payload = pickle.dumps(result)
+    return hashlib.sha256(payload).digest() + payload
+
+
+def decode(blob: object) -> SolverResult | None:
+    """The result stored in `blob`, or None if the row is damaged (checksum, decoding, type)."""
+    if not isinstance(blob, bytes) or len(blob) <= _DIGEST:
+        return None
+    digest, payload = blob[:_DIGEST], blob[_DIGEST:]
+    if hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        result = pickle.loads(payload)
+    except Exception:   # any damage that the checksum missed: the row is not usable
+        return None
+    return result if isinstance(result, SolverResult) else None
