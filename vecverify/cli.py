@@ -9,6 +9,7 @@ from typing import Callable
 import click
 
 from vecverify import commands
+from vecverify.limits import allow_long_integers
 from vecverify.options import Options
 
 EXIT_HELP = """
@@ -235,6 +236,7 @@ def init_vscode(directory: str, force: bool, to_stdout: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; usage errors exit with 3 (click's default would be 2, our 'unknown')."""
+    allow_long_integers()
     try:
         cli.main(args=argv, standalone_mode=False)
     except click.exceptions.Exit as exc:

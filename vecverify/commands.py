@@ -11,6 +11,7 @@ import sys
 from typing import Any, TextIO
 
 from vecverify.errors import InputError
+from vecverify.limits import deep_call
 from vecverify.obligations import REGISTRY
 from vecverify.options import Options
 from vecverify.pipeline import compile_paths, verify_paths
@@ -22,7 +23,7 @@ EXIT_PROVED, EXIT_VIOLATED, EXIT_UNKNOWN, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 def verify(paths: list[str], options: Options, fmt: str, out: TextIO, err: TextIO,
            verbose: bool = False, stats: bool = False) -> int:
     try:
-        report = verify_paths(paths, options)
+        report = deep_call(lambda: verify_paths(paths, options))
     except InputError as exc:
         err.write(exc.render() + "\n")
         return EXIT_INPUT
@@ -43,7 +44,7 @@ def smt2(paths: list[str], outdir: str | None, out: TextIO, err: TextIO,
          options: Options | None = None) -> int:
     """Write the SMT-LIB script of every VC (one file per check in `outdir`, else stdout)."""
     try:
-        compiled = compile_paths(paths, options)
+        compiled = deep_call(lambda: compile_paths(paths, options))
     except InputError as exc:
         err.write(exc.render() + "\n")
         return EXIT_INPUT
@@ -203,7 +204,23 @@ def smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO,
     """Answer an SMT-LIB script like a solver: `sat`/`unsat`/`unknown` per check-sat (push/pop
     respected), models for `get-model`/`get-value`.  Exit 0 whatever the answers, 1 when the
     solvers of `--solver cross` disagree on some check-sat, 3 on malformed input or a bad
-    option."""
+    option.  (Run through `deep_call`, with the output held back until the end, so that a
+    deeply nested script that needs the large stack is answered once.)"""
+    import io
+
+    def run() -> tuple[int, str, str]:
+        o, e = io.StringIO(), io.StringIO()
+        code = _smt(path, solver, timeout, o, e, stats, combination, unsound_ok, fmt)
+        return code, o.getvalue(), e.getvalue()
+
+    code, text, errors = deep_call(run)
+    out.write(text)
+    err.write(errors)
+    return code
+
+
+def _smt(path: str, solver: str, timeout: float, out: TextIO, err: TextIO, stats: bool,
+         combination: str | None, unsound_ok: bool, fmt: str) -> int:
     import time
 
     from vecverify.drivers import SolverResult, run_tasks

@@ -42,9 +42,30 @@ class InputError(VecverifyError):
         self.message = message
         self.code = code
 
+    @classmethod
+    def in_file(cls, path: str, message: str, code: str = "usage.file") -> "InputError":
+        """An error about a file as a whole (cannot be read, is a directory): `path:1:1`."""
+        return cls(Span.point(path, 1, 1), message, code)
+
     def render(self) -> str:
+        """`file:line:col: error: message`, always one line: line breaks in the message are
+        shown as `\\n`, and a message longer than `MAX_MESSAGE` is cut (a 1 MB token is not
+        echoed whole)."""
         where = f"{self.span}: " if self.span is not None else ""
-        return f"{where}error: {self.message}"
+        return f"{where}error: {one_line(self.message)}"
+
+
+MAX_MESSAGE = 300
+
+
+def one_line(message: str, width: int = MAX_MESSAGE) -> str:
+    """`message` on one line of at most `width` characters (editors and problem matchers read
+    one diagnostic per line)."""
+    text = (message.replace("\r\n", "\\n").replace("\r", "\\r").replace("\n", "\\n")
+            .replace("\x0b", " ").replace("\x0c", " ").replace("\x1c", " ")
+            .replace("\x1d", " ").replace("\x1e", " ").replace("\x85", " ")
+            .replace("\u2028", " ").replace("\u2029", " "))
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 class InternalError(VecverifyError):

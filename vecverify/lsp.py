@@ -19,7 +19,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from vecverify import installed_version
-from vecverify.errors import InputError, VecverifyError
+from vecverify.errors import InputError, one_line
+from vecverify.limits import allow_long_integers, deep_call
 from vecverify.options import Options
 from vecverify.reports import Diagnostic, Status
 from vecverify.reports.render import counterexample_inputs, counterexample_lines
@@ -63,12 +64,15 @@ class VecverifyServer(LanguageServer):
         if path is None or not path.endswith(SUFFIXES):
             return
         try:
-            report = verify_paths([path], self.options)
+            report = deep_call(lambda: verify_paths([path], self.options))
         except InputError as exc:
             self._publish_error(uri, exc)
             return
-        except VecverifyError as exc:                    # never take the server down
-            self._log(types.MessageType.Error, f"vecverify: internal error on {path}: {exc}")
+        except Exception as exc:      # our bug: say so in the editor, and keep serving
+            text = f"{type(exc).__name__}: {exc}"
+            self._log(types.MessageType.Error, f"vecverify: internal error on {path}: {text}")
+            self._publish_error(uri, InputError(None, f"vecverify internal error (a bug, "
+                                                f"please report it): {text}", "internal"))
             return
         mine = [d for d in report.diagnostics
                 if os.path.realpath(d.file) == os.path.realpath(path)]
@@ -91,7 +95,7 @@ class VecverifyServer(LanguageServer):
             self.failed[uri] = []
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, diagnostics=[types.Diagnostic(
-                range=rng, message=exc.message, severity=types.DiagnosticSeverity.Error,
+                range=rng, message=one_line(exc.message), severity=types.DiagnosticSeverity.Error,
                 code=exc.code, source="vecverify")]))
 
     def _log(self, kind: types.MessageType, text: str) -> None:
@@ -135,5 +139,6 @@ def _in_thread(ls: VecverifyServer, uri: str) -> None:
 
 
 def main(options: Options | None = None) -> int:
+    allow_long_integers()
     make_server(options).start_io()
     return 0

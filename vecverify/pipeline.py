@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from vecverify.counterexample import validate
-from vecverify.drivers import SolverResult, SolverTask, run_tasks
-from vecverify.drivers import registry
+from vecverify.drivers import SolverResult, SolverTask, registry, run_tasks
 from vecverify.encoders import Script, encode
 from vecverify.errors import InputError, Span
 from vecverify.ir import Loop, Procedure, UnsupportedFunction, substatements
 from vecverify.options import Options
 from vecverify.reports import Diagnostic, Report, Status
+from vecverify.sources import read_source
 from vecverify.terms import SeqSort, TermManager
 from vecverify.vcgen import VC, generate
 
@@ -75,20 +75,10 @@ def expand_paths(paths: list[str]) -> list[str]:
             found += [os.path.join(here, f) for f in sorted(files)
                       if os.path.splitext(f)[1] in FRONTENDS]
         if not found:
-            raise InputError(None, f"{path}: no {' or '.join(sorted(FRONTENDS))} files in "
-                             "this directory", "usage.file")
+            raise InputError.in_file(path, f"no {' or '.join(sorted(FRONTENDS))} files in "
+                                     "this directory")
         out += found
     return out
-
-
-def read_source(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        raise InputError(None, f"{path}: no such file", "usage.file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(None, f"{path}: cannot read: {exc}", "usage.file") from None
 
 
 @dataclass
