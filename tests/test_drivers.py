@@ -34,6 +34,58 @@ class Hangs:
         return Cvc5Solver().check(task)
 
 
+class Portfolio:
+    """Three attempts: the first crashes (`crash` in the script) or overruns its share many
+    times over (`overrun`), the second answers."""
+    name = "portfolio"
+
+    def __init__(self) -> None:
+        self.on_attempt = None
+
+    def check(self, task: SolverTask) -> SolverResult:
+        for k in range(task.first_attempt, 3):
+            budget = 0.2
+            if self.on_attempt is not None:
+                self.on_attempt(k, f"a{k}", budget)
+            if k == 0 and "crash" in task.smtlib:
+                os.kill(os.getpid(), 11)
+            if k == 0 and "overrun" in task.smtlib:
+                time.sleep(60)
+            if k == 1:
+                return SolverResult("sat", "; ".join(task.notes), solver=self.name)
+        return SolverResult("unknown", "none left", solver=self.name)
+
+
+def test_a_crashed_or_overrunning_attempt_costs_only_that_attempt() -> None:
+    start = time.monotonic()
+    crash, overrun, fine = run_tasks(
+        [SolverTask("; crash\n" + SAT, timeout_s=20), SolverTask("; overrun\n" + SAT,
+                                                                  timeout_s=20),
+         SolverTask(SAT, timeout_s=20)], Portfolio, jobs=2, solver_name="portfolio")
+    assert crash.status == "sat" and crash.reason == "attempt a0 crashed (exit code -11)"
+    assert overrun.status == "sat" and overrun.reason == "attempt a0 overran its time share; killed"
+    assert fine.status == "sat" and fine.reason == ""
+    assert time.monotonic() - start < 15     # the overrun was stopped near its share (0.2 s)
+
+
+def test_cvc5_goes_on_after_an_attempt_that_crashes_cvc5(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """cvc5 1.4.2 dies (SIGFPE) in its mbqi + seq-array attempt on this VC (found by fuzzing);
+    the attempts after it still run, and one of them finds a model."""
+    from vecverify.drivers.cvc5_api import QUANTIFIED_PLAN
+    from vecverify.options import Options
+    path = tmp_path / "crash.vec"
+    path.write_text("fn f(xs: vec<u8>) -> (r: int) requires len(xs) > 0 "
+                    "ensures xs[xs[0]] >= 0 { r := 0; }\n")
+    compiled = compile_paths([str(path)], Options())
+    [script] = compiled.scripts
+    assert script.quantified
+    crashing = [a.label for a in QUANTIFIED_PLAN].index("mbqi-ext-models")
+    task = SolverTask(script.text(), script.probe_texts(), 10, True, script.boxed_text(),
+                      first_attempt=crashing)
+    [result] = run_tasks([task], Cvc5Solver)
+    assert result.status == "sat", result.reason
+
+
 def test_cvc5_answers_sat_with_model_and_unsat() -> None:
     sat, unsat = run_tasks([SolverTask(SAT), SolverTask(UNSAT)], Cvc5Solver, jobs=2)
     assert sat.status == "sat" and sat.model["x"] > 3

@@ -6,7 +6,7 @@ boundary; results carry the model as plain values (see `vecverify.values`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Callable, Protocol
 
 from vecverify.values import Value
 
@@ -18,6 +18,10 @@ class SolverTask:
     timeout_s: float = 10.0
     quantified: bool = False
     boxed_smtlib: str = ""          # the boxed encoding, whose unsat (only) is a proof
+    # a portfolio resumed after one of its attempts crashed or overran its share (drivers/
+    # pool.py) starts at `first_attempt`; `notes` says what happened to the earlier ones
+    first_attempt: int = 0
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,3 +43,9 @@ class Solver(Protocol):
     name: str
 
     def check(self, task: SolverTask) -> SolverResult: ...
+
+
+# A solver that runs a portfolio of attempts may have an `on_attempt(k, label, budget_s)`
+# attribute; the worker pool sets it to learn which attempt is running, so that a crash or an
+# overrun costs that attempt only (the task is resumed at attempt k + 1).
+AttemptHook = Callable[[int, str, float], None]

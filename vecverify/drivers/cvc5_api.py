@@ -26,7 +26,7 @@ from typing import Any
 
 from vecverify.values import ArrayValue, OpenRead, UValue, Value
 
-from .base import SolverResult, SolverTask
+from .base import AttemptHook, SolverResult, SolverTask
 
 SAT_UNSAT = frozenset({"sat", "unsat"})
 UNSAT = frozenset({"unsat"})
@@ -65,18 +65,23 @@ class Cvc5Solver:
 
     def __init__(self, options: dict[str, str] | None = None) -> None:
         self.options = dict(options or {})
+        self.on_attempt: AttemptHook | None = None      # set by the worker pool
 
     def check(self, task: SolverTask) -> SolverResult:
         start = time.monotonic()
         deadline = start + task.timeout_s
         plan = [a for a in (QUANTIFIED_PLAN if task.quantified else QUANTIFIER_FREE_PLAN)
                 if a.encoding == "plain" or task.boxed_smtlib]
-        reasons: list[str] = []
-        for attempt in plan:
+        reasons: list[str] = list(task.notes)
+        for k, attempt in enumerate(plan):
+            if k < task.first_attempt:
+                continue
             remaining = deadline - time.monotonic()
             if remaining <= 0.05:
                 break
             budget = remaining * attempt.share
+            if self.on_attempt is not None:
+                self.on_attempt(k, attempt.label, budget)
             text = task.boxed_smtlib if attempt.encoding == "boxed" else task.smtlib
             res = self._attempt(text, task.probes, {**attempt.options, **self.options}, budget,
                                 want_model=attempt.encoding == "plain")
@@ -86,6 +91,8 @@ class Cvc5Solver:
             reasons.append(res.reason or f"{attempt.label}: {res.status} not trusted")
         reason = "timeout" if (not reasons or "timeout" in reasons
                                or time.monotonic() >= deadline - 0.1) else reasons[-1]
+        if task.notes and reason not in task.notes:
+            reason += f" ({'; '.join(task.notes)})"
         return SolverResult("unknown", reason, time_s=time.monotonic() - start, solver=self.name)
 
     def _attempt(self, text: str, probe_texts: tuple[str, ...], options: dict[str, str],

@@ -3,6 +3,11 @@
 Each worker runs one task at a time over a pipe; the parent knows which task every worker holds,
 kills a worker that overruns its task's deadline (timeout + grace) and starts a new one.  A task
 whose worker died, hung or raised becomes `unknown` with the reason.
+
+A portfolio solver (cvc5) tells the parent which attempt it starts and with what share of the
+time (`base.AttemptHook`).  Then a crash costs only that attempt, and so does an attempt that
+overruns its share (cvc5 ignores its time limit while it builds a model): the worker is
+killed and the task is resumed in a new one at the next attempt, within the time left.
 """
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ import os
 import threading
 import time
 import traceback
+from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
 from .base import SolverResult, SolverTask
 
 GRACE_S = 5.0
+ATTEMPT_GRACE_S = 0.5       # an attempt may overrun its share by 25 % plus this, then killed
 
 SolverFactory = Callable[[], object]
 
@@ -26,6 +33,8 @@ def _worker(conn: Connection, factory: SolverFactory) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     solver = factory()
+    if hasattr(solver, "on_attempt"):
+        solver.on_attempt = lambda k, label, budget: conn.send(("attempt", k, label, budget))
     while True:
         try:
             item = conn.recv()
@@ -52,14 +61,33 @@ class _Worker:
         self.proc.start()
         child.close()
         self.index: int | None = None
+        self.task: SolverTask | None = None
         self.deadline = 0.0
         self.started = 0.0
+        self.attempt: tuple[int, str] | None = None     # (k, label) of the running attempt
+        self.attempt_deadline = float("inf")
 
     def give(self, index: int, task: SolverTask) -> None:
-        self.index = index
+        self.index, self.task = index, task
         self.started = time.monotonic()
         self.deadline = self.started + task.timeout_s + GRACE_S
+        self.attempt, self.attempt_deadline = None, float("inf")
         self.conn.send((index, task))
+
+    def next_deadline(self) -> float:
+        return min(self.deadline, self.attempt_deadline)
+
+    def resumed(self, why: str, now: float) -> SolverTask | None:
+        """The task to run in a new worker after the running attempt crashed or overran:
+        from the next attempt, within the time left; None if nothing is left to try."""
+        if self.task is None or self.attempt is None:
+            return None
+        left = self.started + self.task.timeout_s - now
+        if left <= 0.1:
+            return None
+        k, label = self.attempt
+        return replace(self.task, first_attempt=k + 1, timeout_s=left,
+                       notes=self.task.notes + (f"attempt {label} {why}",))
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -103,7 +131,7 @@ def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1
                         w.give(idx, task)
             busy = [w for w in workers if w.index is not None]
             now = time.monotonic()
-            timeout = max(0.0, min(w.deadline for w in busy) - now)
+            timeout = max(0.0, min(w.next_deadline() for w in busy) - now)
             ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout)
             now = time.monotonic()
             for i, w in enumerate(workers):
@@ -111,7 +139,13 @@ def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1
                     continue
                 if w.conn in ready:
                     try:
-                        idx, res = w.conn.recv()
+                        msg = w.conn.recv()
+                        if msg[0] == "attempt":
+                            _, k, label, budget = msg
+                            w.attempt = (k, label)
+                            w.attempt_deadline = now + budget * 1.25 + ATTEMPT_GRACE_S
+                            continue
+                        idx, res = msg
                         results[idx] = res
                         w.index = None
                         if on_result is not None:
@@ -120,15 +154,22 @@ def run_tasks(tasks: Iterable[SolverTask], factory: SolverFactory, jobs: int = 1
                     except (EOFError, OSError):
                         pass
                 dead = not w.proc.is_alive()
-                if dead or now >= w.deadline:
+                overran = now >= w.attempt_deadline
+                if dead or overran or now >= w.deadline:
                     code = w.proc.exitcode
                     elapsed = now - w.started
-                    reason = (f"solver crashed (exit code {code})" if dead
-                              else "timeout (solver did not stop; killed)")
-                    results[w.index] = SolverResult("unknown", reason, time_s=elapsed,
-                                                    solver=solver_name)
-                    if on_result is not None:
-                        on_result(w.index)
+                    why = (f"crashed (exit code {code})" if dead
+                           else "overran its time share; killed")
+                    again = w.resumed(why, now) if (dead or overran) else None
+                    if again is not None:
+                        queue.append((w.index, again))
+                    else:
+                        reason = (f"solver crashed (exit code {code})" if dead
+                                  else "timeout (solver did not stop; killed)")
+                        results[w.index] = SolverResult("unknown", reason, time_s=elapsed,
+                                                        solver=solver_name)
+                        if on_result is not None:
+                            on_result(w.index)
                     w.kill()
                     workers[i] = _Worker(ctx, factory)
     finally:
