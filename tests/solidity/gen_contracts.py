@@ -636,7 +636,9 @@ class FunctionGen:
         if kind == "neg":
             a = self.int_expr(ty, depth - 1, bare=False)
             self.tag("signed", "unchecked" if self.in_unchecked else "checked-arith")
-            return Ex(f"(-{a.text})", pure=a.pure)
+            # `-` before `--x` must not touch it: `---x` lexes as `--` `-x`
+            text = f"(-({a.text}))" if a.text.startswith("-") else f"(-{a.text})"
+            return Ex(text, pure=a.pure)
         if kind == "cast":
             src = d.pick(CASTS[ty])
             a = self.int_expr(src, depth - 1, bare=False)
